@@ -1,0 +1,44 @@
+# Coachhouse — every command a newcomer needs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo serve test lint bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+demo: install ## Migrate and load the demo content (no server)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+
+run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: demo ## Serve the demo with gunicorn (2 workers, DEBUG off), as benchmarks do
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/gunicorn website.wsgi:application --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile -
+
+test: install ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: install ## Check the code with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: demo ## Run the benchmarks and print their numbers
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv, the demo database and collected static files
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,29 @@
+"""Demo logins, printed by `make run` so a newcomer can sign in at once."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from website.accounts.models import User
+
+DEMO_PASSWORD = "coachhouse-demo"  # noqa: S105 - a published demo login on the local demo site only
+
+DEMO_USERS = [
+    # email, role, superuser, groups
+    ("admin@coachhouse.test", "Administrator and moderator", True, ["Moderators"]),
+    ("editor@coachhouse.test", "Editor (drafts, submits for moderation)", False, ["Editors"]),
+    ("customer@coachhouse.test", "Customer", False, []),
+]
+
+
+def seed(*, stdout) -> None:
+    for email, role, is_superuser, groups in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={"is_staff": is_superuser, "is_superuser": is_superuser, "first_name": role.split()[0]},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.set(Group.objects.filter(name__in=groups))
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        stdout.write(f"Login: {email} / {DEMO_PASSWORD}  ({role})")
