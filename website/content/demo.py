@@ -22,6 +22,6 @@ def home_page() -> HomePage:
     return home
 
 
-def seed(*, stdout) -> None:
+def seed_site_tree(*, stdout) -> None:
     home_page()
     stdout.write("Site tree: home page at /")

@@ -3,10 +3,11 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each module's `seed(stdout=…)` adds its part of the demo; order matters (the site tree first).
+# Each entry is "module.function", called with stdout=…; each is idempotent. Order matters:
+# the site tree first, then the sections, then the content that links into them.
 SEEDERS = [
-    "website.content.demo",
-    "website.accounts.demo",
+    "website.content.demo.seed_site_tree",
+    "website.accounts.demo.seed",
 ]
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for module in SEEDERS:
-                import_module(module).seed(stdout=self.stdout)
+            for entry in SEEDERS:
+                module, function = entry.rsplit(".", 1)
+                getattr(import_module(module), function)(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
