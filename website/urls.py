@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
     path("account/", include("allauth.urls")),
+    path("", include("shop.urls")),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

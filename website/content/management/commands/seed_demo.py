@@ -8,6 +8,8 @@ from django.db import transaction
 SEEDERS = [
     "website.content.demo.seed_site_tree",
     "website.accounts.demo.seed",
+    "courses.demo.seed",
+    "shop.demo.seed",
 ]
 
 
