@@ -22,7 +22,13 @@ def test_provider_urls_are_recognised_without_a_network_call(url, provider, vide
 
 @pytest.mark.parametrize(
     "url",
-    ["", "not a url", "https://example.com/watch?v=dQw4w9WgXcQ", "https://youtube.com/watch?v=short", "https://vimeo.com/about"],
+    [
+        "",
+        "not a url",
+        "https://example.com/watch?v=dQw4w9WgXcQ",
+        "https://youtube.com/watch?v=short",
+        "https://vimeo.com/about",
+    ],
 )
 def test_other_urls_are_not_provider_videos(url):
     assert parse_video_url(url) is None
@@ -32,4 +38,7 @@ def test_embed_urls_use_the_privacy_enhanced_player_and_autoplay_after_the_click
     assert parse_video_url("https://youtu.be/dQw4w9WgXcQ").embed_url == (
         "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&rel=0"
     )
-    assert parse_video_url("https://vimeo.com/76979871").embed_url == "https://player.vimeo.com/video/76979871?autoplay=1"
+    assert (
+        parse_video_url("https://vimeo.com/76979871").embed_url
+        == "https://player.vimeo.com/video/76979871?autoplay=1"
+    )
