@@ -2,6 +2,7 @@
 
 import logging
 
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -220,6 +221,15 @@ def test_payment(request, number):
     return _private(render(request, "shop/test_payment.html", {"order": order}))
 
 
+# Stripe.js and its Payment Element frames: allowed on this one page only.
+STRIPE_CSP = {
+    "script-src": ["https://js.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+}
+
+
+@csp_update(STRIPE_CSP)
 @login_required
 @require_GET
 def stripe_payment(request, number):
