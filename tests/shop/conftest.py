@@ -6,7 +6,7 @@ from tests.courses.factories import CoursePageFactory
 
 
 @pytest.fixture
-def second_course(course_index):
+def second_course(course_index):  # noqa: F811 - the imported fixture, by name
     return CoursePageFactory(parent=course_index, title="Pain-Free Posture", price_cents=9900)
 
 
