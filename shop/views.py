@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -128,16 +129,30 @@ def cart_remove(request):
     return redirect("shop:cart")
 
 
+# Failed coupon codes allowed per visitor (IP address) per hour, so codes cannot be guessed.
+COUPON_ATTEMPTS_PER_HOUR = 20
+
+
+def _coupon_attempts_key(request) -> str:
+    return f"shop:coupon-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
 @require_POST
 def coupon_apply(request):
     form = CouponForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter a coupon code.")
         return redirect("shop:cart")
+    key = _coupon_attempts_key(request)
+    if cache.get(key, 0) >= COUPON_ATTEMPTS_PER_HOUR:
+        messages.error(request, "Too many coupon codes tried. Please try again in an hour.")
+        return redirect("shop:cart")
     cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
     try:
         coupon = cart_apply_coupon(cart=cart, code=form.cleaned_data["code"], user=request.user)
     except ShopError as exc:
+        cache.add(key, 0, timeout=60 * 60)
+        cache.incr(key)
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Coupon {coupon.code} applied.")

@@ -126,3 +126,11 @@ def test_removing_the_coupon_restores_the_full_price(client, cart):
     client.post(reverse("shop:coupon_remove"))
     assert Cart.objects.get().coupon is None
     assert CartLine.objects.count() == 1
+
+
+def test_too_many_failed_codes_are_rate_limited_even_for_a_valid_code(client, cart):
+    Coupon.objects.create(code="WELCOME10", percent_off=10)
+    for attempt in range(20):
+        _apply(client, f"GUESS{attempt}")
+    assert "Too many coupon codes tried" in _apply(client, "WELCOME10")
+    assert Cart.objects.get().coupon is None
