@@ -203,13 +203,14 @@ def _customer_order(request, number: str) -> Order:
 
 
 def _after_payment(request, order: Order):
-    """Where a customer goes once the gateway has spoken: the receipt, or back to the cart."""
+    """Where a customer goes once the gateway has spoken: My courses, the cart, or the order."""
     order.refresh_from_db()
     if order.grants_access:
         messages.success(
-            request, f"Thank you! Order {order.number} is paid. Your courses are ready."
+            request,
+            f"Thank you! Order {order.number} is paid; your receipt is on its way by email.",
         )
-        return redirect(order)
+        return redirect("courses:library")
     if order.status == Order.Status.FAILED:
         messages.error(request, str(PaymentDeclined(order.failure_message)))
         return redirect("shop:cart")
