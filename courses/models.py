@@ -111,6 +111,7 @@ class CoursePage(Page):
         return LessonPage.objects.child_of(self).live().specific()
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: the selectors import these models.
         from courses.selectors import course_progress, user_is_enrolled
 
         context = super().get_context(request, *args, **kwargs)

@@ -2,21 +2,25 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import ReferenceIndex
 
 from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage
 
+Visitor = AbstractBaseUser | AnonymousUser
 
-def user_is_enrolled(*, user, course: CoursePage) -> bool:
+
+def user_is_enrolled(*, user: Visitor, course: CoursePage) -> bool:
     """True while the user holds an enrollment in the course that has not been revoked."""
     if not user.is_authenticated:
         return False
     return Enrollment.objects.filter(user=user, course=course, revoked_at__isnull=True).exists()
 
 
-def lesson_is_open_to(*, user, lesson: LessonPage) -> bool:
+def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
     """A lesson is open to everyone when it is a free preview, otherwise only to the enrolled."""
     if lesson.is_free_preview:
         return True
@@ -27,13 +31,14 @@ def lesson_is_open_to(*, user, lesson: LessonPage) -> bool:
     ).exists()
 
 
-def lesson_is_completed(*, user, lesson: LessonPage) -> bool:
+def lesson_is_completed(*, user: Visitor, lesson: LessonPage) -> bool:
+    """True once the (logged-in) user has marked the lesson complete."""
     return (
         user.is_authenticated and LessonCompletion.objects.filter(user=user, lesson=lesson).exists()
     )
 
 
-def document_is_open_to(*, user, document: AbstractDocument) -> bool:
+def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
     """A document used by any lesson is open only to those who may see one of those lessons.
 
     Documents no lesson uses (episode attachments, reading lists) stay public. The lookup goes
@@ -62,7 +67,8 @@ class Progress:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
-def course_progress(*, user, course: CoursePage) -> Progress:
+def course_progress(*, user: AbstractBaseUser, course: CoursePage) -> Progress:
+    """How many of the course's live lessons the user has completed."""
     lessons = LessonPage.objects.child_of(course).live()
     completed = LessonCompletion.objects.filter(user=user, lesson__in=lessons).count()
     return Progress(completed=completed, total=lessons.count())
@@ -75,7 +81,7 @@ class LibraryEntry:
     next_lesson: LessonPage | None
 
 
-def user_library(*, user) -> list[LibraryEntry]:
+def user_library(*, user: AbstractBaseUser) -> list[LibraryEntry]:
     """The courses a user may watch ("My courses"), newest enrollment first, with progress."""
     courses = (
         CoursePage.objects.live()
@@ -100,7 +106,7 @@ def user_library(*, user) -> list[LibraryEntry]:
     return entries
 
 
-def owned_course_ids(*, user) -> set[int]:
+def owned_course_ids(*, user: Visitor) -> set[int]:
     """Ids of the courses the user already has access to (to refuse buying them twice)."""
     if not user.is_authenticated:
         return set()

@@ -9,12 +9,13 @@ from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.models import CoursePage
-from courses.selectors import owned_course_ids
+from courses.selectors import Visitor, owned_course_ids
 from shop.exceptions import (
     CouponAlreadyUsed,
     CouponError,
@@ -32,7 +33,7 @@ from shop.money import format_money, percent_of
 CART_COOKIE = "cart"
 
 
-def cart_for(*, user, token: str | None) -> Cart | None:
+def cart_for(*, user: Visitor, token: str | None) -> Cart | None:
     """The user's cart when logged in, else the anonymous cart named by the cookie token."""
     if user.is_authenticated:
         return Cart.objects.filter(user=user).first()
@@ -52,6 +53,7 @@ class CartSummary:
 
 
 def cart_summary(*, cart: Cart | None) -> CartSummary:
+    """Item count and subtotal in two aggregate numbers (no coupon: the cart page has that)."""
     if cart is None:
         return CartSummary(count=0, subtotal_cents=0)
     row = CartLine.objects.filter(cart=cart).aggregate(
@@ -61,7 +63,7 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
 
 
 def coupon_discount_cents(
-    *, coupon: Coupon, courses: list[CoursePage], user, now: datetime | None = None
+    *, coupon: Coupon, courses: list[CoursePage], user: Visitor, now: datetime | None = None
 ) -> int:
     """The discount `coupon` gives on these courses, or the CouponError that says why not.
 
@@ -129,7 +131,7 @@ class CartTotals:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cart_totals(*, cart: Cart | None, user) -> CartTotals:
+def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
     """Price the cart from the database. An unusable coupon gives no discount and says why."""
     if cart is None:
         return CartTotals(courses=[], subtotal_cents=0, discount_cents=0, total_cents=0)
@@ -157,6 +159,6 @@ def cart_totals(*, cart: Cart | None, user) -> CartTotals:
     )
 
 
-def orders_for(*, user):
+def orders_for(*, user: AbstractBaseUser) -> QuerySet[Order]:
     """A customer's orders, newest first, with their lines."""
     return Order.objects.filter(user=user).prefetch_related("lines")

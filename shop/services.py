@@ -10,13 +10,14 @@ and PostgreSQL alike.
 import logging
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import CoursePage
-from courses.selectors import user_is_enrolled
+from courses.selectors import Visitor, user_is_enrolled
 from courses.services import enrollment_grant, enrollment_revoke_for_order
 from shop.exceptions import (
     CartEmpty,
@@ -39,7 +40,7 @@ REFUNDABLE = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED]
 # Carts ---------------------------------------------------------------------
 
 
-def cart_get_or_create(*, user, token: str | None) -> Cart:
+def cart_get_or_create(*, user: Visitor, token: str | None) -> Cart:
     """The visitor's open cart, created on first use (by user when logged in, else by token)."""
     cart = cart_for(user=user, token=token)
     if cart is not None:
@@ -49,14 +50,14 @@ def cart_get_or_create(*, user, token: str | None) -> Cart:
     return Cart.objects.create()
 
 
-def _check_purchasable(*, course: CoursePage, user) -> None:
+def _check_purchasable(*, course: CoursePage, user: Visitor) -> None:
     if not course.live or not course.is_purchasable:
         raise CourseNotPurchasable(course.title)
     if user_is_enrolled(user=user, course=course):
         raise CourseAlreadyOwned(course.title)
 
 
-def cart_add_course(*, cart: Cart, course: CoursePage, user) -> bool:
+def cart_add_course(*, cart: Cart, course: CoursePage, user: Visitor) -> bool:
     """Put a live, purchasable course the user does not own into the cart, at most once.
 
     Returns False when it was already there. Raises CourseNotPurchasable / CourseAlreadyOwned.
@@ -67,10 +68,11 @@ def cart_add_course(*, cart: Cart, course: CoursePage, user) -> bool:
 
 
 def cart_remove_course(*, cart: Cart, course_id: int) -> None:
+    """Take the course out of the cart; removing what is not there changes nothing."""
     CartLine.objects.filter(cart=cart, course_id=course_id).delete()
 
 
-def cart_apply_coupon(*, cart: Cart, code: str, user) -> Coupon:
+def cart_apply_coupon(*, cart: Cart, code: str, user: Visitor) -> Coupon:
     """Attach the coupon to the cart if it applies now; otherwise the CouponError says why.
 
     A refused code leaves the cart's current coupon as it was.
@@ -87,12 +89,13 @@ def cart_apply_coupon(*, cart: Cart, code: str, user) -> Coupon:
 
 
 def cart_remove_coupon(*, cart: Cart) -> None:
+    """Detach the cart's coupon, if any."""
     cart.coupon = None
     cart.save(update_fields=["coupon", "updated_at"])
 
 
 @transaction.atomic
-def cart_merge(*, token: str | None, user) -> Cart | None:
+def cart_merge(*, token: str | None, user: AbstractBaseUser) -> Cart | None:
     """On login, move the anonymous cart's courses into the user's cart, then drop it.
 
     Courses the user owns or already has in the cart are skipped; the anonymous coupon
@@ -116,7 +119,7 @@ def cart_merge(*, token: str | None, user) -> Cart | None:
 
 
 @transaction.atomic
-def order_place(*, cart: Cart, user) -> Order:
+def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
     """Turn the cart into a pending order priced on the server; the cart itself stays as is.
 
     Placing the same cart twice (a double click, a reload) returns the same pending order;
@@ -190,7 +193,9 @@ def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentStat
     return state
 
 
-def checkout_start(*, cart: Cart, user, gateway: PaymentGateway) -> tuple[Order, PaymentState]:
+def checkout_start(
+    *, cart: Cart, user: AbstractBaseUser, gateway: PaymentGateway
+) -> tuple[Order, PaymentState]:
     """Place the cart's order and open its payment: a repeated checkout reuses both."""
     order = order_place(cart=cart, user=user)
     return order, order_start_payment(order=order, gateway=gateway)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import CoursePage
 from shop.exceptions import GatewayError, PaymentDeclined, ShopError
@@ -170,6 +170,7 @@ def coupon_remove(request):
     return redirect("shop:cart")
 
 
+@require_http_methods(["GET", "POST"])
 def checkout(request):
     """Review the server's totals; logged in, "Pay" places the order and opens its payment."""
     cart = _cart(request)
@@ -218,6 +219,7 @@ def _after_payment(request, order: Order):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def test_payment(request, number):
     """The demo's payment page: "Test payment — no money moves", with Pay and Decline."""
     order = _customer_order(request, number)
