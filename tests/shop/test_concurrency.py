@@ -10,15 +10,17 @@ from courses.models import Enrollment
 from shop.models import Coupon, CouponRedemption, Order, OrderLine
 from shop.services import order_fulfil
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite",
+        reason="SQLite's in-memory test database is private to one connection; "
+        "CI runs this on PostgreSQL",
+    ),
+]
 
 
 def test_concurrent_fulfilments_of_one_order_grant_and_count_once(user, course):
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "SQLite's in-memory test database is private to one connection; "
-            "CI runs this on PostgreSQL"
-        )
     coupon = Coupon.objects.create(code="WELCOME10", percent_off=10)
     order = Order.objects.create(
         user=user,
