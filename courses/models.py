@@ -167,6 +167,9 @@ class LessonPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.course
+        siblings = LessonPage.objects.sibling_of(self, inclusive=False).live()
+        context["previous_lesson"] = siblings.filter(path__lt=self.path).order_by("path").last()
+        context["next_lesson"] = siblings.filter(path__gt=self.path).order_by("path").first()
         context["is_completed"] = lesson_is_completed(user=request.user, lesson=self)
         return context
 

@@ -57,10 +57,14 @@ def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
 
 @dataclass(frozen=True)
 class Progress:
-    """Completed lessons out of the course's live lessons; percent is whole, 0 to 100."""
+    """Completed lessons out of the course's live lessons; percent is whole, 0 to 100.
+
+    `next_lesson` is the first lesson not yet completed (the first lesson once all are done).
+    """
 
     completed: int
     total: int
+    next_lesson: LessonPage | None = None
 
     @property
     def percent(self) -> int:
@@ -68,17 +72,23 @@ class Progress:
 
 
 def course_progress(*, user: AbstractBaseUser, course: CoursePage) -> Progress:
-    """How many of the course's live lessons the user has completed."""
-    lessons = LessonPage.objects.child_of(course).live()
-    completed = LessonCompletion.objects.filter(user=user, lesson__in=lessons).count()
-    return Progress(completed=completed, total=lessons.count())
+    """How far the user is through the course's live lessons, and where to pick up."""
+    lessons = list(LessonPage.objects.child_of(course).live())
+    done = set(
+        LessonCompletion.objects.filter(user=user, lesson__in=lessons).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    next_lesson = next(
+        (lesson for lesson in lessons if lesson.pk not in done), lessons[0] if lessons else None
+    )
+    return Progress(completed=len(done), total=len(lessons), next_lesson=next_lesson)
 
 
 @dataclass(frozen=True)
 class LibraryEntry:
     course: CoursePage
     progress: Progress
-    next_lesson: LessonPage | None
 
 
 def user_library(*, user: AbstractBaseUser) -> list[LibraryEntry]:
@@ -87,23 +97,12 @@ def user_library(*, user: AbstractBaseUser) -> list[LibraryEntry]:
         CoursePage.objects.live()
         .filter(enrollments__user=user, enrollments__revoked_at__isnull=True)
         .order_by("-enrollments__granted_at")
+        .select_related("hero_image")
     )
-    done = set(LessonCompletion.objects.filter(user=user).values_list("lesson_id", flat=True))
-    entries = []
-    for course in courses:
-        lessons = list(LessonPage.objects.child_of(course).live())
-        completed = sum(1 for lesson in lessons if lesson.pk in done)
-        next_lesson = next(
-            (lesson for lesson in lessons if lesson.pk not in done), lessons[0] if lessons else None
-        )
-        entries.append(
-            LibraryEntry(
-                course=course,
-                progress=Progress(completed=completed, total=len(lessons)),
-                next_lesson=next_lesson,
-            )
-        )
-    return entries
+    return [
+        LibraryEntry(course=course, progress=course_progress(user=user, course=course))
+        for course in courses
+    ]
 
 
 def owned_course_ids(*, user: Visitor) -> set[int]:

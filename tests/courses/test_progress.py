@@ -61,3 +61,21 @@ def test_my_courses_is_empty_for_a_user_without_courses(client, user, course):
 
 def test_my_courses_requires_login(client, db):
     assert client.get(reverse("courses:library")).status_code == 302
+
+
+def test_the_course_page_offers_an_enrolled_user_the_next_lesson(
+    client, enrolled_user, course, free_lesson, paid_lesson
+):
+    LessonCompletion.objects.create(user=enrolled_user, lesson=free_lesson)
+    client.force_login(enrolled_user)
+    assert b"Continue: Gaze drills" in client.get(course.url).content
+
+
+def test_a_lesson_links_to_the_previous_and_next_lessons(
+    client, enrolled_user, course, free_lesson, paid_lesson
+):
+    client.force_login(enrolled_user)
+    first = client.get(free_lesson.url).content.decode()
+    second = client.get(paid_lesson.url).content.decode()
+    assert f'href="{paid_lesson.url}" rel="next"' in first and 'rel="prev"' not in first
+    assert f'href="{free_lesson.url}" rel="prev"' in second and 'rel="next"' not in second
