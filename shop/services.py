@@ -195,9 +195,17 @@ def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentStat
 
 def checkout_start(
     *, cart: Cart, user: AbstractBaseUser, gateway: PaymentGateway
-) -> tuple[Order, PaymentState]:
-    """Place the cart's order and open its payment: a repeated checkout reuses both."""
+) -> tuple[Order, PaymentState | None]:
+    """Place the cart's order and open its payment: a repeated checkout reuses both.
+
+    An order with nothing to pay (a 100% coupon) is fulfilled at once, without a gateway;
+    the payment is then None.
+    """
     order = order_place(cart=cart, user=user)
+    if order.total_cents == 0:
+        Order.objects.filter(pk=order.pk).update(gateway="none")
+        order_fulfil(order=order)
+        return order, None
     return order, order_start_payment(order=order, gateway=gateway)
 
 

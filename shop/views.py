@@ -183,7 +183,7 @@ def checkout(request):
             return redirect_to_login(reverse("shop:checkout"))
         gateway = get_gateway()
         try:
-            order, _ = checkout_start(cart=cart, user=request.user, gateway=gateway)
+            order, payment = checkout_start(cart=cart, user=request.user, gateway=gateway)
         except ShopError as exc:
             messages.error(request, str(exc))
             return redirect("shop:cart")
@@ -194,6 +194,8 @@ def checkout(request):
                 "We could not reach the payment provider. Nothing was charged; please try again.",
             )
             return redirect("shop:checkout")
+        if payment is None:
+            return _after_payment(request, order)
         return redirect(gateway.payment_url_name, number=order.number)
     context = {"totals": totals, "gateway": get_gateway(), "checkout_url": reverse("shop:checkout")}
     return _private(render(request, "shop/checkout.html", context))

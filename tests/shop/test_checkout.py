@@ -211,3 +211,17 @@ def test_another_customers_payment_page_is_not_found(client, shopper, django_use
         django_user_model.objects.create_user(email="other@example.com", password="x-pass-123")
     )
     assert client.get(reverse("shop:test_payment", args=[number])).status_code == 404
+
+
+def test_an_order_with_nothing_to_pay_is_fulfilled_without_a_payment_page(
+    client, shopper, course, django_capture_on_commit_callbacks
+):
+    Coupon.objects.create(code="FREE", percent_off=100)
+    client.post(reverse("shop:coupon_apply"), {"code": "FREE"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _checkout(client)
+    order = Order.objects.get()
+    assert response["Location"] == reverse("courses:library")
+    assert (order.status, order.total_cents, order.gateway) == ("paid", 0, "none")
+    assert Enrollment.objects.get(user=shopper, course=course).order == order
+    assert len(mail.outbox) == 1
