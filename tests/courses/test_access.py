@@ -1,6 +1,7 @@
 """Who may see a lesson and its files: checked on every request."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -97,4 +98,21 @@ def test_a_document_shared_with_a_free_preview_lesson_is_public(client, course, 
     free = LessonPageFactory(parent=course, is_free_preview=True)
     free.resources = [("document", worksheet)]
     free.save_revision().publish()
+    assert client.get(worksheet.url).status_code == 200
+
+
+@pytest.fixture
+def editor(django_user_model):
+    editor = django_user_model.objects.create_user(
+        email="editor@example.com", password="x-pass-123"
+    )
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
+
+
+def test_editors_see_paid_lessons_and_their_files_without_buying(
+    client, editor, paid_lesson, worksheet
+):
+    client.force_login(editor)
+    assert client.get(paid_lesson.url).status_code == 200
     assert client.get(worksheet.url).status_code == 200
