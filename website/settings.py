@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "trainers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -117,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it can tell anonymous visitors (auth, messages) apart; see website/content/page_cache.py.
+    "website.content.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
