@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "trainers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -132,6 +133,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "website.middleware.DatabaseUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it can tell anonymous visitors (auth, messages) apart; see website/content/page_cache.py.
+    "website.content.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
