@@ -9,6 +9,8 @@ from website import views
 from website.content import feeds
 from website.content import views as content_views
 
+handler500 = "website.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

@@ -12,6 +12,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -35,9 +36,13 @@ def _cache_key(request) -> str | None:
     page_number = request.GET.get("page", "")
     if page_number and not (page_number.isdigit() and len(page_number) <= 6):
         return None
+    try:
+        generation = selectors.current_content_generation()
+    except DatabaseError:
+        return None  # the view underneath answers for the outage (503)
     identity = f"{request.get_host()}\n{request.path}\n{page_number}"
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"pages:{selectors.current_content_generation()}:{digest}"
+    return f"pages:{generation}:{digest}"
 
 
 class PageCacheMiddleware:
