@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
     path("account/", include("allauth.urls")),
+    # newsletter/… and account/newsletter/
+    path("", include("website.newsletter.urls")),
 ]
 
 if settings.DEBUG:

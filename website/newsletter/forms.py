@@ -1,0 +1,52 @@
+import unicodedata
+
+from django import forms
+from wagtail.models import Page
+
+
+def _reject_control_characters(value: str) -> None:
+    # Newlines and other control characters have no place in an address or a name, and
+    # would otherwise let a value smuggle extra headers into an e-mail.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise forms.ValidationError("Use a single line of plain text.", code="control_characters")
+
+
+class SingleLineMixin:
+    """Checks the raw value before any stripping, so a trailing newline is refused, not trimmed."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            _reject_control_characters(value)
+        return super().to_python(value)
+
+
+class SingleLineEmailField(SingleLineMixin, forms.EmailField):
+    pass
+
+
+class SingleLineCharField(SingleLineMixin, forms.CharField):
+    pass
+
+
+class SignupForm(forms.Form):
+    """The newsletter sign-up: an address, an optional first name, and two hidden fields.
+
+    `website` is a honeypot that people never see; `source_page` is the id of the page the
+    form sat on, ignored when it is not a live page.
+    """
+
+    email = SingleLineEmailField(label="E-mail address", max_length=254)
+    first_name = SingleLineCharField(label="First name", max_length=100, required=False)
+    website = forms.CharField(required=False, max_length=200)
+    source_page = forms.CharField(required=False)
+
+    def clean_source_page(self) -> Page | None:
+        value = self.cleaned_data["source_page"]
+        # Nine ASCII digits stay inside every database's integer range.
+        if not (value.isascii() and value.isdigit() and len(value) <= 9):
+            return None
+        return Page.objects.live().filter(pk=int(value)).first()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
