@@ -3,6 +3,7 @@
 import django_filters
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
@@ -38,8 +39,24 @@ class SubscriberFilterSet(WagtailFilterSet):
         fields = ["status", "source_page"]
 
 
+def _spreadsheet_safe(value: str) -> str:
+    # Spreadsheets run a cell starting with = + - @ as a formula; a leading quote keeps it text.
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+class SubscriberIndexView(IndexView):
+    """Wagtail's listing, with visitor-typed text made safe to open in a spreadsheet."""
+
+    custom_field_preprocess = {
+        field: {IndexView.FORMAT_CSV: _spreadsheet_safe}
+        for field in ("email", "first_name", "source_page_title")
+    }
+
+
 class SubscriberViewSet(ModelViewSet):
     model = Subscriber
+    url_prefix = "newsletter/subscribers"
+    index_view_class = SubscriberIndexView
     icon = "mail"
     menu_label = "Newsletter"
     menu_order = 250
