@@ -30,5 +30,7 @@ def test_footer_signup_with_javascript_shows_field_errors_in_place(page):
     footer.get_by_role("button", name="Sign up").click()
 
     expect(footer.get_by_label("First name")).to_have_attribute("aria-invalid", "true")
-    expect(footer.locator("#footer-signup-first-name-errors")).to_contain_text("at most 100 characters")
+    expect(footer.locator("#footer-signup-first-name-errors")).to_contain_text(
+        "at most 100 characters"
+    )
     assert not Subscriber.objects.filter(email="walker@example.com").exists()

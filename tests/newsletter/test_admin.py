@@ -99,3 +99,15 @@ def test_editor_whose_group_may_view_subscribers_sees_the_list_and_the_report(ed
     SubscriberFactory(email="ann@example.com")
     assert b"ann@example.com" in client.get("/admin/newsletter/subscribers/").content
     assert client.get("/admin/reports/newsletter-sources/").status_code == 200
+
+
+def test_editing_a_first_name_in_the_admin_refuses_a_newline(admin_client):
+    subscriber = SubscriberFactory(first_name="Ann")
+    response = admin_client.post(
+        f"/admin/newsletter/subscribers/edit/{subscriber.pk}/",
+        {"first_name": "Ann\nBcc: x@example.com"},
+    )
+    assert response.status_code == 200
+    assert b"single line of plain text" in response.content
+    subscriber.refresh_from_db()
+    assert subscriber.first_name == "Ann"

@@ -12,7 +12,7 @@ from website.newsletter import tokens
 from website.newsletter.models import Subscriber
 
 
-def absolute_url(base_url: str, name: str, token: str) -> str:
+def _absolute_url(base_url: str, name: str, token: str) -> str:
     return base_url.rstrip("/") + reverse(name, args=[token])
 
 
@@ -22,10 +22,10 @@ def _send(
     unsubscribe_token = tokens.UNSUBSCRIBE.token_for(subscriber)
     context = {
         "subscriber": subscriber,
-        "unsubscribe_url": absolute_url(base_url, "newsletter:unsubscribe", unsubscribe_token),
+        "unsubscribe_url": _absolute_url(base_url, "newsletter:unsubscribe", unsubscribe_token),
         **context,
     }
-    one_click_url = absolute_url(base_url, "newsletter:unsubscribe_one_click", unsubscribe_token)
+    one_click_url = _absolute_url(base_url, "newsletter:unsubscribe_one_click", unsubscribe_token)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"newsletter/emails/{template}.txt", context),
@@ -49,7 +49,7 @@ def send_confirmation(*, subscriber: Subscriber, base_url: str) -> None:
         subject="Please confirm your Coachhouse newsletter subscription",
         base_url=base_url,
         context={
-            "confirm_url": absolute_url(
+            "confirm_url": _absolute_url(
                 base_url, "newsletter:confirm", tokens.CONFIRM.token_for(subscriber)
             ),
             "valid_days": tokens.CONFIRM.max_age.days,
@@ -65,7 +65,7 @@ def send_welcome(*, subscriber: Subscriber, base_url: str) -> None:
         subject="Welcome to the Coachhouse newsletter: your reading list",
         base_url=base_url,
         context={
-            "reading_list_url": absolute_url(
+            "reading_list_url": _absolute_url(
                 base_url, "newsletter:reading_list", tokens.READING_LIST.token_for(subscriber)
             ),
             "valid_days": tokens.READING_LIST.max_age.days,

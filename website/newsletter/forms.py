@@ -1,14 +1,7 @@
-import unicodedata
-
 from django import forms
 from wagtail.models import Page
 
-
-def _reject_control_characters(value: str) -> None:
-    # Newlines and other control characters have no place in an address or a name, and
-    # would otherwise let a value smuggle extra headers into an e-mail.
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise forms.ValidationError("Use a single line of plain text.", code="control_characters")
+from website.newsletter.models import validate_single_line
 
 
 class SingleLineMixin:
@@ -16,7 +9,7 @@ class SingleLineMixin:
 
     def to_python(self, value):
         if isinstance(value, str):
-            _reject_control_characters(value)
+            validate_single_line(value)
         return super().to_python(value)
 
 

@@ -1,7 +1,16 @@
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents import get_document_model_string
+
+
+def validate_single_line(value: str) -> None:
+    """Refuse control characters: newlines in a name or address could smuggle e-mail headers."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError("Use a single line of plain text.", code="control_characters")
 
 
 class Subscriber(models.Model):
@@ -17,8 +26,8 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    email = models.EmailField("e-mail address", unique=True)
-    first_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField("e-mail address", unique=True, validators=[validate_single_line])
+    first_name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
