@@ -187,7 +187,9 @@ TASKS = {
 }
 
 # Newsletter: the class that keeps an e-mail service's list in step (default: ours only).
-NEWSLETTER_PROVIDER = env.str("NEWSLETTER_PROVIDER", default="website.newsletter.providers.local.LocalProvider")
+NEWSLETTER_PROVIDER = env.str(
+    "NEWSLETTER_PROVIDER", default="website.newsletter.providers.local.LocalProvider"
+)
 
 # Accounts -------------------------------------------------------------------
 
