@@ -99,3 +99,17 @@ def test_sync_command_catches_up_subscribers_after_the_provider_recovers(
         Subscriber.Status.CONFIRMED,
         0,
     )
+
+
+def test_sync_command_takes_an_address_the_provider_still_lists_off_its_list(
+    db, recording_provider
+):
+    # An unsubscribe the provider missed, followed by a new (still pending) sign-up.
+    SubscriberFactory(
+        email="ann@example.com",
+        status=Subscriber.Status.PENDING,
+        provider_status=Subscriber.Status.CONFIRMED,
+    )
+    call_command("newsletter_sync", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert recording_provider == [("unsubscribe", "ann@example.com")]
+    assert not Subscriber.objects.get().needs_provider_sync

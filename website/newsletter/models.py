@@ -43,7 +43,7 @@ class Subscriber(models.Model):
     last_emailed_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    # What the e-mail service provider was last told; differs from `status` until a sync succeeds.
+    # The status the e-mail service provider last heard of (blank: it never heard of the address).
     provider_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     provider_attempts = models.PositiveSmallIntegerField(default=0)
     provider_error = models.CharField(max_length=500, blank=True)
@@ -62,13 +62,10 @@ class Subscriber(models.Model):
 
     @property
     def needs_provider_sync(self) -> bool:
-        """The provider has yet to hear of a confirmation, or of an unsubscribe after one."""
+        """The provider has yet to hear that this address joined the list, or that it left."""
         if self.status == self.Status.CONFIRMED:
             return self.provider_status != self.Status.CONFIRMED
-        return (
-            self.status == self.Status.UNSUBSCRIBED
-            and self.provider_status == self.Status.CONFIRMED
-        )
+        return self.provider_status == self.Status.CONFIRMED
 
 
 @register_setting(icon="mail")

@@ -1,7 +1,8 @@
 from django.db.models import Count, Q, QuerySet
-from wagtail.models import Page
+from wagtail.documents.models import AbstractDocument
+from wagtail.models import Page, Site
 
-from website.newsletter.models import Subscriber
+from website.newsletter.models import NewsletterSettings, Subscriber
 
 
 def subscriber_for_email(*, email: str) -> Subscriber | None:
@@ -10,11 +11,17 @@ def subscriber_for_email(*, email: str) -> Subscriber | None:
 
 
 def subscribers_out_of_sync() -> QuerySet[Subscriber]:
-    """Rows whose provider has not yet heard their latest status (pending rows never go out)."""
+    """Rows for which Subscriber.needs_provider_sync holds, as one query."""
+    confirmed = Q(status=Subscriber.Status.CONFIRMED)
+    known_to_provider = Q(provider_status=Subscriber.Status.CONFIRMED)
     return Subscriber.objects.filter(
-        Q(status=Subscriber.Status.CONFIRMED) & ~Q(provider_status=Subscriber.Status.CONFIRMED)
-        | Q(status=Subscriber.Status.UNSUBSCRIBED, provider_status=Subscriber.Status.CONFIRMED)
+        confirmed & ~known_to_provider | ~confirmed & known_to_provider
     )
+
+
+def reading_list_document(*, site: Site | None) -> AbstractDocument | None:
+    """The lead magnet chosen in the site's newsletter setting, if the site has one."""
+    return NewsletterSettings.for_site(site).reading_list if site else None
 
 
 def subscriber_counts_by_source_page() -> QuerySet[Page]:

@@ -1,4 +1,4 @@
-"""State changes of the newsletter. Views call these; nothing else writes a Subscriber.
+"""State changes of the newsletter: every step of a subscriber's life goes through these.
 
 `base_url` ("https://example.com") is where the links in the e-mails point: the
 site the visitor is on, taken from their (host-validated) request.
@@ -7,6 +7,7 @@ site the visitor is on, taken from their (host-validated) request.
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -106,7 +107,7 @@ def subscriber_sync_provider(*, subscriber_id: int) -> bool:
             provider.unsubscribe(email=subscriber.email)
     except ProviderError as exc:
         Subscriber.objects.filter(pk=subscriber.pk).update(
-            provider_attempts=subscriber.provider_attempts + 1, provider_error=str(exc)[:500]
+            provider_attempts=F("provider_attempts") + 1, provider_error=str(exc)[:500]
         )
         return False
     # Conditional on the status we pushed: a change that raced in is left for its own sync.

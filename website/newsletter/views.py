@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Site
 
 from website.newsletter import selectors, services, tokens
 from website.newsletter.exceptions import NewsletterError, NotSubscribed, SubscriptionEnded
 from website.newsletter.forms import SignupForm
-from website.newsletter.models import NewsletterSettings, Subscriber
+from website.newsletter.models import Subscriber
 
 SIGNUPS_PER_IP_PER_HOUR = 5
 CHECK_INBOX = "Almost there: we've sent you an e-mail with a link to confirm your subscription."
@@ -185,7 +186,7 @@ def reading_list(request, token: str):
         return _link_problem(request, error, status=403)
     except NewsletterError as error:
         return _link_problem(request, error)
-    document = NewsletterSettings.for_request(request).reading_list
+    document = selectors.reading_list_document(site=Site.find_for_request(request))
     try:
         file = document.file.open("rb") if document else None
     except OSError:
