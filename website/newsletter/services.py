@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
-from website.newsletter import tasks
+from website.newsletter import emails, tasks
 from website.newsletter.exceptions import SubscriptionEnded
 from website.newsletter.models import Subscriber
 from website.newsletter.providers import ProviderError, get_provider
@@ -47,10 +47,10 @@ def subscriber_request(
             return subscriber
         subscriber.last_emailed_at = now
         subscriber.save()
-    if subscriber.status == Subscriber.Status.PENDING:
-        tasks.send_confirmation_email.enqueue(subscriber.pk, base_url)
-    else:
-        tasks.send_welcome_email.enqueue(subscriber.pk, base_url)
+    email = (
+        emails.CONFIRMATION if subscriber.status == Subscriber.Status.PENDING else emails.WELCOME
+    )
+    tasks.send_newsletter_email.enqueue(email.template, subscriber.pk, base_url)
     return subscriber
 
 
@@ -67,7 +67,7 @@ def subscriber_confirm(*, subscriber: Subscriber, base_url: str) -> Subscriber:
     ).update(status=Subscriber.Status.CONFIRMED, confirmed_at=now, last_emailed_at=now)
     subscriber.refresh_from_db()
     if confirmed:
-        tasks.send_welcome_email.enqueue(subscriber.pk, base_url)
+        tasks.send_newsletter_email.enqueue(emails.WELCOME.template, subscriber.pk, base_url)
         tasks.sync_subscriber_to_provider.enqueue(subscriber.pk)
     elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         raise SubscriptionEnded
