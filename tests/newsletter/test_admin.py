@@ -66,6 +66,14 @@ def test_subscriber_list_filters_by_source_page(admin_client, home_page):
     assert b"elsewhere@example.com" not in response.content
 
 
+def test_subscriber_list_searches_addresses_and_names(admin_client):
+    SubscriberFactory(email="wren@example.com", first_name="Wren")
+    SubscriberFactory(email="other@example.com", first_name="Other")
+    response = admin_client.get("/admin/newsletter/subscribers/?q=wren")
+    assert b"wren@example.com" in response.content
+    assert b"other@example.com" not in response.content
+
+
 def test_report_counts_subscribers_per_source_page_by_status(admin_client, home_page):
     SubscriberFactory.create_batch(2, status=Subscriber.Status.CONFIRMED, source_page=home_page)
     SubscriberFactory(status=Subscriber.Status.PENDING, source_page=home_page)

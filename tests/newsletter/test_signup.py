@@ -210,6 +210,10 @@ def test_signup_component_defaults_to_the_footer_ids_the_footer_section_refers_t
     assert 'id="footer-signup-title"' in html
 
 
+def test_signup_page_answers_head_requests(client, home_page):
+    assert client.head("/newsletter/").status_code == 200
+
+
 def test_signup_page_shows_the_form(client, home_page):
     response = client.get("/newsletter/")
     assert response.status_code == 200

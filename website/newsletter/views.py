@@ -13,7 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from wagtail.models import Site
 
 from website.newsletter import selectors, services, tokens
@@ -76,7 +81,7 @@ def _link_problem(request, error: NewsletterError, *, status: int = 400):
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """The sign-up page (GET) and the endpoint every sign-up form posts to (POST).
 
@@ -84,7 +89,7 @@ def signup(request):
     instead it refuses cross-site posts, rate-limits by IP, drops honeypot hits, and only
     ever creates a *pending* subscriber that the address's owner must confirm.
     """
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "newsletter/signup.html", {"form": SignupForm()})
     if _is_cross_site(request):
         return HttpResponseForbidden("Sign-ups are accepted only from this site's own pages.")
@@ -106,7 +111,7 @@ def signup(request):
     return redirect("newsletter:check_inbox")
 
 
-@require_GET
+@require_safe
 def check_inbox(request):
     return render(request, "newsletter/check_inbox.html", {"message": CHECK_INBOX})
 
