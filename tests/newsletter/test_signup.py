@@ -129,7 +129,7 @@ def test_rate_limited_signup_with_javascript_answers_429_with_a_reason(client, h
 
 
 def test_honeypot_signup_looks_accepted_but_stores_and_sends_nothing(sign_up, mailoutbox):
-    response = sign_up(website="http://spam.example")
+    response = sign_up(leave_empty="http://spam.example")
     assert response["Location"] == "/newsletter/check-your-inbox/"
     assert not Subscriber.objects.exists()
     assert mailoutbox == []

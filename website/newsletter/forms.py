@@ -24,13 +24,13 @@ class SingleLineCharField(SingleLineMixin, forms.CharField):
 class SignupForm(forms.Form):
     """The newsletter sign-up: an address, an optional first name, and two hidden fields.
 
-    `website` is a honeypot that people never see; `source_page` is the id of the page the
-    form sat on, ignored when it is not a live page.
+    `leave_empty` is a honeypot that people never see, named so that no browser autofills it;
+    `source_page` is the id of the page the form sat on, ignored unless it is a live page.
     """
 
     email = SingleLineEmailField(label="E-mail address", max_length=254)
     first_name = SingleLineCharField(label="First name", max_length=100, required=False)
-    website = forms.CharField(required=False, max_length=200)
+    leave_empty = forms.CharField(required=False, max_length=200)
     source_page = forms.CharField(required=False)
 
     def clean_source_page(self) -> Page | None:
@@ -42,4 +42,4 @@ class SignupForm(forms.Form):
 
     @property
     def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+        return bool(self.cleaned_data.get("leave_empty"))
