@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import ReferenceIndex
 
 from tests.factories import UserFactory
 from tests.newsletter.factories import SubscriberFactory
@@ -119,3 +120,9 @@ def test_editing_a_first_name_in_the_admin_refuses_a_newline(admin_client):
     assert b"single line of plain text" in response.content
     subscriber.refresh_from_db()
     assert subscriber.first_name == "Ann"
+
+
+def test_page_usage_never_lists_the_addresses_that_signed_up_on_it(client, home_page):
+    client.post("/newsletter/", {"email": "ann@example.com", "source_page": str(home_page.pk)})
+    assert Subscriber.objects.get().source_page_id == home_page.pk
+    assert not ReferenceIndex.objects.filter(content_type__app_label="newsletter").exists()

@@ -78,6 +78,8 @@ class SubscriberViewSet(ModelViewSet):
     form_fields = ["first_name"]
     inspect_view_enabled = True
     copy_view_enabled = False
+    # Otherwise a page's "usage" tab would list the addresses of everyone who signed up on it.
+    add_to_reference_index = False
 
 
 class SourcePagesReportView(ReportView):
