@@ -6,9 +6,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Site
 
 from tests.newsletter import providers
+from tests.newsletter.factories import READING_LIST_BYTES
 from website.newsletter.models import NewsletterSettings
-
-READING_LIST_BYTES = b"Explain Pain - Butler & Moseley\n"
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@ import time
 from unittest import mock
 
 import pytest
+from django.test import Client
 
-from tests.newsletter.conftest import READING_LIST_BYTES
-from tests.newsletter.factories import SubscriberFactory
+from tests.newsletter.factories import READING_LIST_BYTES, SubscriberFactory
 from website.newsletter import tokens
 from website.newsletter.models import Subscriber
 
@@ -102,8 +102,6 @@ def test_confirmation_link_used_after_unsubscribing_does_not_resubscribe(client,
 
 
 def test_confirm_page_posts_with_a_csrf_token(db):
-    from django.test import Client
-
     subscriber = SubscriberFactory()
     path = f"/newsletter/confirm/{tokens.CONFIRM.token_for(subscriber)}/"
     response = Client(enforce_csrf_checks=True).post(path)

@@ -1,8 +1,7 @@
 import time
 from unittest import mock
 
-from tests.newsletter.conftest import READING_LIST_BYTES
-from tests.newsletter.factories import SubscriberFactory
+from tests.newsletter.factories import READING_LIST_BYTES, SubscriberFactory
 from website.newsletter import tokens
 from website.newsletter.models import Subscriber
 
