@@ -59,3 +59,9 @@ def test_my_account_change_with_an_unknown_action_answers_400(client, user):
     client.force_login(user)
     assert client.post("/account/newsletter/change/", {"action": "delete"}).status_code == 400
     assert not Subscriber.objects.exists()
+
+
+def test_my_account_offers_to_resend_the_link_while_a_subscription_is_pending(client, user):
+    SubscriberFactory(email=user.email, status=Subscriber.Status.PENDING)
+    client.force_login(user)
+    assert b"Send the link again" in client.get("/account/newsletter/").content
