@@ -3,12 +3,12 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from website.newsletter.models import Subscriber
-from website.newsletter.reports import (
+from website.newsletter.admin_views import (
     SourcePagesReportView,
     SubscriberPermissionPolicy,
     SubscriberViewSet,
 )
+from website.newsletter.models import Subscriber
 
 register_permission_policy(Subscriber, SubscriberPermissionPolicy(Subscriber))
 
