@@ -87,6 +87,7 @@ SECRET_KEY = _secret_key()
 INSTALLED_APPS = [
     "website.accounts",
     "website.content",
+    "website.newsletter",
     "courses",
     "shop",
     "trainers",
@@ -216,6 +217,11 @@ TASKS = {
         ),
     }
 }
+
+# Newsletter: the class that keeps an e-mail service's list in step (default: ours only).
+NEWSLETTER_PROVIDER = env.str(
+    "NEWSLETTER_PROVIDER", default="website.newsletter.providers.local.LocalProvider"
+)
 
 # Accounts -------------------------------------------------------------------
 

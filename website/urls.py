@@ -22,6 +22,8 @@ urlpatterns = [
     path("articles/feed/", feeds.article_feed, name="article_feed"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", content_views.robots_txt, name="robots_txt"),
+    # newsletter/… and account/newsletter/
+    path("", include("website.newsletter.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,6 +8,7 @@ from django.db import transaction
 SEEDERS = [
     "website.content.demo.seed_site_tree",
     "website.accounts.demo.seed",
+    "website.newsletter.demo.seed",
     # Last: episodes link pages the other seeders made (e.g. the course "The Balance Gym").
     "website.content.demo.seed",
 ]
