@@ -87,11 +87,13 @@ SECRET_KEY = _secret_key()
 INSTALLED_APPS = [
     "website.accounts",
     "website.content",
+    "website.newsletter",
     "courses",
     "shop",
     "trainers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -131,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
+    "website.content.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -185,13 +189,20 @@ if REDIS_URL:
         raise ImproperlyConfigured(
             "Environment variable REDIS_URL must start with redis://, rediss:// or unix://."
         )
+    # When Redis is down the site keeps serving: cache reads miss, writes are dropped, sessions
+    # fall back to the database, and cache-based rate limits fail open (docs/decisions.md).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -206,6 +217,11 @@ TASKS = {
         ),
     }
 }
+
+# Newsletter: the class that keeps an e-mail service's list in step (default: ours only).
+NEWSLETTER_PROVIDER = env.str(
+    "NEWSLETTER_PROVIDER", default="website.newsletter.providers.local.LocalProvider"
+)
 
 # Accounts -------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ def test_page_types_only_nest_as_courses_then_course_then_lessons():
     assert LessonPage.allowed_parent_page_models() == [CoursePage]
     assert LessonPage.allowed_subpage_models() == []
     assert HomePage in CourseIndexPage.allowed_parent_page_models()
+    assert CourseIndexPage in HomePage.allowed_subpage_models()
 
 
 def test_the_course_index_lists_live_courses_with_price_and_add_to_cart(

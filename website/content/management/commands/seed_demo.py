@@ -10,6 +10,9 @@ SEEDERS = [
     "website.accounts.demo.seed",
     "courses.demo.seed",
     "shop.demo.seed",
+    "website.newsletter.demo.seed",
+    # Last: episodes link pages the other seeders made (e.g. the course "The Balance Gym").
+    "website.content.demo.seed",
 ]
 
 
