@@ -66,3 +66,8 @@ def test_demo_seeds_the_balance_gym_and_three_more_courses_once(home_page):
     assert CoursePage.objects.count() == 4
     for course in CoursePage.objects.all():
         assert LessonPage.objects.child_of(course).count() >= 3
+
+
+def test_site_search_finds_courses(client, course):
+    response = client.get("/search/", {"q": "balance gym"})
+    assert b"The Balance Gym" in response.content

@@ -26,14 +26,14 @@ def test_a_visitor_buys_a_course_with_a_coupon_and_watches_a_lesson(page):
     _add_balance_gym_to_cart(page)
     page.get_by_label("Coupon code").fill("welcome10")
     page.get_by_role("button", name="Apply Coupon").click()
-    expect(page.get_by_role("status")).to_contain_text("Coupon WELCOME10 applied.")
+    expect(page.locator(".messages")).to_contain_text("Coupon WELCOME10 applied.")
     expect(page.locator("[data-total]")).to_have_text("$134.10")
 
     _sign_up_at_checkout(page, "buyer@example.com")
     page.get_by_role("button", name="Pay $134.10").click()
     expect(page.get_by_role("heading", name="Test payment — no money moves")).to_be_visible()
     page.get_by_role("button", name="Pay $134.10").click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator(".messages")).to_contain_text(
         re.compile(r"Thank you! Order CH-\w+ is paid")
     )
 
@@ -55,7 +55,7 @@ def test_a_declined_payment_keeps_the_cart_and_says_so(page):
     _sign_up_at_checkout(page, "decliner@example.com")
     page.get_by_role("button", name="Pay $149.00").click()
     page.get_by_role("button", name="Decline").click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator(".messages")).to_contain_text(
         "Your payment was declined: the test card was declined."
     )
     expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
