@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Views that must accept a POST without a CSRF token, and what protects them instead.
 CSRF_EXEMPT = {
     "shop:stripe_webhook": "authenticated by the Stripe-Signature HMAC",
-    "newsletter:signup": "same-origin check, double opt-in, rate limit (cacheable pages carry no token)",
+    "newsletter:signup": "same-origin check, double opt-in, rate limit (cached pages: no token)",
     "newsletter:unsubscribe_one_click": "RFC 8058 one-click, authorised by its signed token",
 }
 # Prefixes whose pages belong to Wagtail's admin or serve files; Wagtail guards them itself.
