@@ -41,7 +41,8 @@ CART_COOKIE_AGE = 60 * 60 * 24 * 60
 
 
 class CourseChoiceForm(forms.Form):
-    course = forms.IntegerField(min_value=1)
+    # Page ids are 32-bit integers; a larger number must be a form error, not a database error.
+    course = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class CouponForm(forms.Form):

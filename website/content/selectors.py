@@ -81,9 +81,14 @@ def featured_courses(*, home) -> list[Page]:
 
 
 def clean_query(raw: str) -> str:
-    """The query as the backend gets it: printable characters, single spaces, at most 200 long."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
-    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+    """The query as the backend gets it: words (letters, digits, inner hyphens and apostrophes),
+    single spaces, at most 200 characters.
+
+    Quotes, brackets and other punctuation are search-syntax to SQLite's FTS5 and PostgreSQL's
+    tsquery, so a stray `")` would be a syntax error rather than a search.
+    """
+    words = "".join(ch if ch.isalnum() or ch in "-'" else " " for ch in raw)
+    return " ".join(word.strip("-'") for word in words.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def search_pages(*, query: str):
