@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
     path("account/", include("allauth.urls")),
+    path("trainers/", include("trainers.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,52 @@
+from wagtail import hooks
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .forms import TrainerAdminForm
+from .models import Certification, Inquiry, Trainer
+
+
+class TrainerViewSet(ModelViewSet):
+    model = Trainer
+    icon = "user"
+    menu_label = "Trainers"
+    list_display = ["name", "city", "region", "country", "offers_online", "is_published"]
+    list_filter = ["is_published", "offers_online", "country", "certifications"]
+    search_fields = ["name", "city", "postal_code", "email"]
+    edit_handler = ObjectList(Trainer.panels, base_form_class=TrainerAdminForm)
+    inspect_view_enabled = True
+
+
+class CertificationViewSet(ModelViewSet):
+    model = Certification
+    icon = "tick"
+    list_display = ["name", "level"]
+    form_fields = ["name", "slug", "level", "description"]
+
+
+class InquiryViewSet(ModelViewSet):
+    model = Inquiry
+    icon = "mail"
+    menu_label = "Inquiries"
+    list_display = ["name", "email", "trainer", "created_at"]
+    list_filter = ["trainer"]
+    search_fields = ["name", "email", "message"]
+    form_fields = ["trainer", "name", "email", "message"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class TrainersGroup(ModelViewSetGroup):
+    menu_label = "Trainers"
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        TrainerViewSet("trainer"),
+        CertificationViewSet("certification"),
+        InquiryViewSet("inquiry"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_trainers_viewsets():
+    return TrainersGroup()
