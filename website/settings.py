@@ -34,15 +34,23 @@ def _bool(name: str, default: bool) -> bool:
         return True
     if raw in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"Environment variable {name} must be 1/0, true/false, yes/no or on/off, not {raw!r}.")
+    raise ImproperlyConfigured(
+        f"Environment variable {name} must be 1/0, true/false, yes/no or on/off, not {raw!r}."
+    )
 
 
 DEBUG = _bool("DEBUG", default=False)
 
 _hosts_given = "ALLOWED_HOSTS" in env
-ALLOWED_HOSTS = [h.strip() for h in env.str("ALLOWED_HOSTS", default="localhost,127.0.0.1").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env.str("ALLOWED_HOSTS", default="localhost,127.0.0.1").split(",")
+    if h.strip()
+]
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS is empty; give comma-separated host names.")
+    raise ImproperlyConfigured(
+        "Environment variable ALLOWED_HOSTS is empty; give comma-separated host names."
+    )
 if DEBUG:
     ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 
@@ -54,10 +62,14 @@ def _secret_key() -> str:
     if "SECRET_KEY" in env:
         key = env.str("SECRET_KEY").strip()
         if len(key) < 50:
-            raise ImproperlyConfigured("Environment variable SECRET_KEY must be at least 50 characters long.")
+            raise ImproperlyConfigured(
+                "Environment variable SECRET_KEY must be at least 50 characters long."
+            )
         return key
     if IS_PRODUCTION:
-        raise ImproperlyConfigured("Environment variable SECRET_KEY is required when ALLOWED_HOSTS is set and DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Environment variable SECRET_KEY is required when ALLOWED_HOSTS is set and DEBUG is off"
+        )
     # The demo generates its own key once and keeps it under var/, which git ignores.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -145,6 +157,10 @@ TEMPLATES = [
 DATABASES = {
     "default": _read("DATABASE_URL", env.db_url, f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not DATABASES["default"].get("ENGINE"):
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_URL is malformed: use sqlite:///path or postgres://…"
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -165,7 +181,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured("Environment variable REDIS_URL must start with redis://, rediss:// or unix://.")
+        raise ImproperlyConfigured(
+            "Environment variable REDIS_URL must start with redis://, rediss:// or unix://."
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -181,7 +199,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 TASKS = {
     "default": {
         "BACKEND": (
-            "django_tasks_db.DatabaseBackend" if IS_PRODUCTION else "django_tasks.backends.immediate.ImmediateBackend"
+            "django_tasks_db.DatabaseBackend"
+            if IS_PRODUCTION
+            else "django_tasks.backends.immediate.ImmediateBackend"
         ),
     }
 }
@@ -247,11 +267,15 @@ _stripe = {
 }
 if any(_stripe.values()) and not all(_stripe.values()):
     _missing = ", ".join(name for name, value in _stripe.items() if not value)
-    raise ImproperlyConfigured(f"Stripe is half-configured: set {_missing} as well (or none of the STRIPE_* keys).")
+    raise ImproperlyConfigured(
+        f"Stripe is half-configured: set {_missing} as well (or none of the STRIPE_* keys)."
+    )
 
 SITE_CURRENCY = env.str("SITE_CURRENCY", default="USD").strip().upper()
 if len(SITE_CURRENCY) != 3 or not SITE_CURRENCY.isalpha():
-    raise ImproperlyConfigured(f"Environment variable SITE_CURRENCY must be a three-letter ISO code, not {SITE_CURRENCY!r}.")
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_CURRENCY must be a three-letter ISO code, not {SITE_CURRENCY!r}"
+    )
 
 # Files ----------------------------------------------------------------------
 
@@ -275,7 +299,9 @@ if MEDIA_STORAGE == "s3":
     AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     AWS_QUERYSTRING_AUTH = False
 elif MEDIA_STORAGE != "local":
-    raise ImproperlyConfigured(f"Environment variable MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
+    raise ImproperlyConfigured(
+        f"Environment variable MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}."
+    )
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -283,7 +309,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail marks its own preview views SAMEORIGIN; everything else refuses framing.
+X_FRAME_OPTIONS = "DENY"
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -299,9 +326,25 @@ if IS_PRODUCTION:
 
 WAGTAIL_SITE_NAME = "Coachhouse"
 # Links in admin notification emails point at the first public host.
-WAGTAILADMIN_BASE_URL = f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if IS_PRODUCTION else "http://127.0.0.1:8000"
+WAGTAILADMIN_BASE_URL = (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if IS_PRODUCTION else "http://127.0.0.1:8000"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "epub", "odt", "pdf", "pptx", "rtf", "txt", "vtt", "xlsx", "zip", "mp4", "webm"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "epub",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "vtt",
+    "xlsx",
+    "zip",
+    "mp4",
+    "webm",
+]
 WAGTAIL_MODERATION_ENABLED = True
 
 # Locale ---------------------------------------------------------------------

@@ -34,5 +34,8 @@ def healthz(request):
     """200 when the database and the cache both answer, 503 naming the one that does not."""
     checks = {"database": _database_ok(), "cache": _cache_ok()}
     healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "unavailable", **{k: "ok" if v else "down" for k, v in checks.items()}}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        **{k: "ok" if v else "down" for k, v in checks.items()},
+    }
     return JsonResponse(body, status=200 if healthy else 503)

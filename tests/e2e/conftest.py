@@ -24,19 +24,29 @@ CHROMIUM_ARGS = [
 ]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
-# Playwright's sync API keeps an event loop running in this thread; the ORM calls the
-# tests make between browser steps are ordinary blocking calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Each journey starts from the rows migrations create (Wagtail's root page, groups…).
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def demo_site(transactional_db):
+    """A fresh demo database, as `make run` leaves it (migrations' rows restored, then seeded)."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def browser(demo_site, monkeypatch):
+    """Chromium for one test, started after the database is ready.
+
+    Playwright's sync API runs an event loop in this thread while it is open, and Django then
+    hands out different connection objects; starting it last and stopping it first keeps the
+    test case's own connection for set-up and the flush.
+    """
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         reason = f"No Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -44,6 +54,8 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    # The ORM calls a test makes between browser steps are ordinary blocking calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -51,13 +63,7 @@ def browser():
 
 
 @pytest.fixture
-def demo_site(transactional_db, django_db_serialized_rollback):
-    """A fresh demo database, as `make run` leaves it (with the rows migrations create)."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
-@pytest.fixture
-def page(browser, request, live_server, demo_site):
+def page(live_server, demo_site, browser, request):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -19,7 +19,11 @@ def seed(*, stdout) -> None:
     for email, role, is_superuser, groups in DEMO_USERS:
         user, created = User.objects.get_or_create(
             email=email,
-            defaults={"is_staff": is_superuser, "is_superuser": is_superuser, "first_name": role.split()[0]},
+            defaults={
+                "is_staff": is_superuser,
+                "is_superuser": is_superuser,
+                "first_name": role.split()[0],
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -4,5 +4,5 @@ from django.shortcuts import render
 
 @login_required
 def overview(request):
-    """"My account": the signed-in person's home, linking to what they own."""
+    """ "My account": the signed-in person's home, linking to what they own."""
     return render(request, "accounts/overview.html")

@@ -11,13 +11,20 @@ def home_page() -> HomePage:
     if home is None:
         # Wagtail's migrations leave a plain "Welcome" page (slug "home") as the site root;
         # ours replaces it, and the site that pointed at it goes with it.
-        Page.objects.filter(depth=2, content_type__app_label="wagtailcore", content_type__model="page").delete()
+        Page.objects.filter(
+            depth=2, content_type__app_label="wagtailcore", content_type__model="page"
+        ).delete()
         root = Page.get_first_root_node()
         home = root.add_child(instance=HomePage(title="Home", slug="home"))
         home.save_revision().publish()
         Site.objects.update_or_create(
             is_default_site=True,
-            defaults={"root_page": home, "hostname": "localhost", "port": 80, "site_name": "Coachhouse"},
+            defaults={
+                "root_page": home,
+                "hostname": "localhost",
+                "port": 80,
+                "site_name": "Coachhouse",
+            },
         )
     return home
 

@@ -9,7 +9,10 @@ class HomePage(Page):
     hero_heading = models.CharField(max_length=120, default="Move better, feel better")
     hero_text = models.TextField(
         blank=True,
-        default="Short video episodes, practical articles and online courses on brain-based movement training.",
+        default=(
+            "Short video episodes, practical articles and online courses"
+            " on brain-based movement training."
+        ),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("hero_heading"), FieldPanel("hero_text")]

@@ -1,0 +1,35 @@
+from django.apps import apps
+from django.core.management import call_command
+
+from website.content.models import HomePage
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.managed
+    }
+
+
+def test_seed_demo_builds_the_site_tree_with_the_home_page_as_the_default_site_root(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from wagtail.models import Site
+
+    assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
+
+
+def test_seed_demo_twice_changes_nothing(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    before = row_counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    after = row_counts()
+    # Sessions and revision/log bookkeeping are not content; everything else must stay the same.
+    assert {k: v for k, v in after.items() if k != "sessions.Session"} == {
+        k: v for k, v in before.items() if k != "sessions.Session"
+    }
+
+
+def test_seed_demo_prints_the_demo_logins(db, capsys):
+    call_command("seed_demo")
+    assert "admin@coachhouse.test / coachhouse-demo" in capsys.readouterr().out

@@ -1,0 +1,111 @@
+"""Settings come from the environment; a bad value stops start-up with a message naming it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN_VARIABLES = {
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
+    "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY",
+}  # fmt: skip
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "coachhouse.example.com",
+    "SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789",
+}
+PRINT_SETTINGS = """
+import django, json
+django.setup()
+from django.conf import settings as s
+db = s.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "name": str(db["NAME"]), "cache": s.CACHES["default"]["BACKEND"],
+    "email": s.EMAIL_BACKEND, "tasks": s.TASKS["default"]["BACKEND"], "debug": s.DEBUG,
+    "currency": s.SITE_CURRENCY, "ssl_redirect": getattr(s, "SECURE_SSL_REDIRECT", False),
+}))
+"""
+
+
+def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    environment.update(DJANGO_SETTINGS_MODULE="website.settings", **variables)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_defaults_are_the_embedded_demo():
+    result = run_python(PRINT_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"].endswith("var/db.sqlite3")
+    assert values["cache"].endswith("LocMemCache")
+    assert values["email"].endswith("console.EmailBackend")
+    assert values["tasks"].endswith("ImmediateBackend")
+    assert values["debug"] is False
+    assert values["currency"] == "USD"
+    assert values["ssl_redirect"] is False
+
+
+def test_production_values_switch_on_redis_smtp_and_https():
+    result = run_python(
+        PRINT_SETTINGS,
+        **PRODUCTION,
+        DATABASE_URL="postgres://u:p@db.internal:5432/coachhouse",
+        REDIS_URL="redis://cache.internal:6379/0",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        SITE_CURRENCY="eur",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["cache"].endswith("RedisCache")
+    assert values["email"].endswith("smtp.EmailBackend")
+    assert values["tasks"] == "django_tasks_db.DatabaseBackend"
+    assert values["currency"] == "EUR"
+    assert values["ssl_redirect"] is True
+
+
+def test_check_deploy_is_clean_with_only_the_required_production_values():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line as run; "
+        "run(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "coachhouse.example.com"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "too-short"}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"SITE_CURRENCY": "dollars"}, "SITE_CURRENCY"),
+        ({"STRIPE_SECRET_KEY": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+    ],
+)
+def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(variables, named):
+    result = run_python("import django; django.setup()", **variables)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr.strip().splitlines()[-1]
