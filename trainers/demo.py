@@ -28,12 +28,14 @@ SPECIALTIES = [
     "Healthy ageing", "Concussion recovery", "Strength", "Mobility",
 ]  # fmt: skip
 FIRST_NAMES = [
-    "Ava", "Ben", "Carla", "Dev", "Elena", "Felix", "Grace", "Hiro", "Imani", "Jonas", "Kira", "Liam",
-    "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor", "Wen", "Yara", "Zoe",
+    "Ava", "Ben", "Carla", "Dev", "Elena", "Felix", "Grace", "Hiro", "Imani", "Jonas", "Kira",
+    "Liam", "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor",
+    "Wen", "Yara", "Zoe",
 ]  # fmt: skip
 LAST_NAMES = [
     "Alvarez", "Brooks", "Chen", "Dubois", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen",
-    "Kowalski", "Lopez", "Murphy", "Nakamura", "Okafor", "Patel", "Rossi", "Schmidt", "Turner", "Walsh",
+    "Kowalski", "Lopez", "Murphy", "Nakamura", "Okafor", "Patel", "Rossi", "Schmidt", "Turner",
+    "Walsh",
 ]  # fmt: skip
 # city, region, postal code, country, latitude, longitude, how many demo trainers
 PLACES = [
@@ -133,7 +135,7 @@ def seed(*, stdout) -> None:
     """The directory page, the certifications and one trainer per PLACES slot (idempotent)."""
     page = directory_page()
     certs = certifications()
-    rng = random.Random(403)
+    rng = random.Random(403)  # noqa: S311 - repeatable demo data, not a secret
     names = _people(rng)
     created = 0
     for city, region, postal_code, country, lat, lng, count in PLACES:
@@ -151,10 +153,10 @@ def seed(*, stdout) -> None:
                 slug=slug,
                 external_id=f"demo-{slug}",
                 bio=(
-                    f"{name.split()[0]} is a movement coach in {city} who helps clients "
-                    f"with {', '.join(s.lower() for s in specialties)} through brain-based training: "
-                    "short, specific drills for vision, balance and the nervous system, assessed and "
-                    "adjusted every session."
+                    f"{name.split()[0]} is a movement coach in {city} who helps clients with "
+                    f"{', '.join(s.lower() for s in specialties)} through brain-based training: "
+                    "short, specific drills for vision, balance and the nervous system, "
+                    "assessed and adjusted every session."
                 ),
                 email=f"{slug}@trainers.coachhouse.test",
                 website=f"https://{slug}.example.com",
@@ -179,7 +181,7 @@ def seed(*, stdout) -> None:
 def synthetic_trainers(count: int, *, seed: int = 1, prefix: str = "synthetic"):
     """`count` unsaved, published trainers for load tests: half clustered around the demo
     cities, half spread over the continental US, so density grows with the count."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable load-test data, not a secret
     for n in range(count):
         if n % 2:
             city, region, postal_code, country, lat, lng, _ = rng.choice(PLACES)

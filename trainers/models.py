@@ -60,7 +60,7 @@ class Trainer(ClusterableModel):
         unique=True,
         null=True,
         blank=True,
-        help_text="Identifier in the source spreadsheet; CSV imports update the trainer with this id.",
+        help_text="Id in the source spreadsheet; a CSV import updates the trainer with this id.",
     )
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

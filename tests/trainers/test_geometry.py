@@ -5,11 +5,11 @@ from trainers.geometry import KM_PER_MILE, bounding_box, format_distance, havers
 # Great-circle distances between city centres (reference values from the Vincenty/haversine
 # tables of the cities' coordinates); our spherical model must be within 0.5 %.
 CITY_PAIRS = [
-    ((40.7128, -74.0060), (51.5074, -0.1278), 5570),  # New York – London
-    ((34.0522, -118.2437), (40.7128, -74.0060), 3936),  # Los Angeles – New York
-    ((41.8781, -87.6298), (42.3601, -71.0589), 1367),  # Chicago – Boston
-    ((-33.8688, 151.2093), (-36.8485, 174.7633), 2156),  # Sydney – Auckland
-    ((48.8566, 2.3522), (51.5074, -0.1278), 344),  # Paris – London
+    ((40.7128, -74.0060), (51.5074, -0.1278), 5570),  # New York to London
+    ((34.0522, -118.2437), (40.7128, -74.0060), 3936),  # Los Angeles to New York
+    ((41.8781, -87.6298), (42.3601, -71.0589), 1367),  # Chicago to Boston
+    ((-33.8688, 151.2093), (-36.8485, 174.7633), 2156),  # Sydney to Auckland
+    ((48.8566, 2.3522), (51.5074, -0.1278), 344),  # Paris to London
 ]
 
 
