@@ -127,6 +127,8 @@ class TrainerAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", "Give both latitude and longitude, or leave both empty.")
         coordinates_given = data.get("latitude") is not None and data.get("longitude") is not None
         address_moved = any(name in self.changed_data for name in _ADDRESS_FIELDS)
         coordinates_moved = "latitude" in self.changed_data or "longitude" in self.changed_data
