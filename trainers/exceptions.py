@@ -30,3 +30,11 @@ class ContactRateLimited(TrainerError):
 
     def __init__(self):
         super().__init__("You have sent several messages in a short time. Please try again later.")
+
+
+class ImportRejected(TrainerError):
+    """A CSV file with problems; `errors` lists (line number, reason). Nothing was imported."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) found; nothing was imported.")
