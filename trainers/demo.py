@@ -1,6 +1,6 @@
 """Demo trainers: the directory page, certifications and ~60 trainers with generated photos.
 
-Also `synthetic_trainers()`, the unsaved rows `seed_trainers` and the benchmark bulk-insert.
+Also `insert_synthetic_trainers()`, the load-test rows of `seed_trainers` and the benchmark.
 """
 
 import io
@@ -178,26 +178,38 @@ def seed(*, stdout) -> None:
     stdout.write(f"Trainers: {total} in the directory at {page.url} ({created} new)")
 
 
-def synthetic_trainers(count: int, *, seed: int = 1, prefix: str = "synthetic"):
-    """`count` unsaved, published trainers for load tests: half clustered around the demo
-    cities, half spread over the continental US, so density grows with the count."""
-    rng = random.Random(seed)  # noqa: S311 - repeatable load-test data, not a secret
-    for n in range(count):
+SYNTHETIC_PREFIX = "synthetic"
+_BATCH = 5000
+
+
+def insert_synthetic_trainers(count: int, *, seed: int = 1, start: int = 0) -> None:
+    """Bulk-insert `count` published load-test trainers numbered from `start`: half
+    clustered around the demo cities, half spread over the continental US, so the
+    density near any city grows with the count, as it would in a real directory."""
+    rng = random.Random(seed + start)  # noqa: S311 - repeatable load-test data, not a secret
+    batch = []
+    for n in range(start, start + count):
         if n % 2:
             city, region, postal_code, country, lat, lng, _ = rng.choice(PLACES)
             lat, lng = lat + rng.gauss(0, 0.4), lng + rng.gauss(0, 0.5)
         else:
-            city, region, postal_code, country = "Somewhere", "", "", "US"
+            city, region, postal_code, country = "Anytown", "", "", "US"
             lat, lng = rng.uniform(25, 49), rng.uniform(-124, -67)
-        yield Trainer(
-            name=f"Trainer {prefix} {n}",
-            slug=f"{prefix}-{n}",
-            email=f"{prefix}-{n}@trainers.coachhouse.test",
-            city=city,
-            region=region,
-            postal_code=postal_code,
-            country=country,
-            latitude=max(-90.0, min(90.0, lat)),
-            longitude=((lng + 180) % 360) - 180,
-            offers_online=rng.random() < 0.3,
+        batch.append(
+            Trainer(
+                name=f"Trainer {n:06d}",
+                slug=f"{SYNTHETIC_PREFIX}-{n}",
+                email=f"{SYNTHETIC_PREFIX}-{n}@trainers.coachhouse.test",
+                city=city,
+                region=region,
+                postal_code=postal_code,
+                country=country,
+                latitude=max(-90.0, min(90.0, lat)),
+                longitude=((lng + 180) % 360) - 180,
+                offers_online=rng.random() < 0.3,
+            )
         )
+        if len(batch) == _BATCH:
+            Trainer.objects.bulk_create(batch)
+            batch = []
+    Trainer.objects.bulk_create(batch)

@@ -134,7 +134,10 @@ class Trainer(ClusterableModel):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="trainer_lat_lng")]
+        # Covers the search's first pass (pk, latitude, longitude, is_published) on its own.
+        indexes = [
+            models.Index(fields=["latitude", "longitude", "is_published"], name="trainer_lat_lng")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)

@@ -95,10 +95,24 @@ def trainer_search(
 
 
 def _ranked(trainers, lat: float, lng: float) -> list[tuple[float, str, int]]:
-    """(distance in km, name, pk) for each trainer, nearest first."""
-    rows = trainers.values_list("pk", "name", "latitude", "longitude")
-    ranked = [(haversine_km(lat, lng, t_lat, t_lng), name, pk) for pk, name, t_lat, t_lng in rows]
-    ranked.sort()
+    """(distance in km, name, pk) for each trainer, nearest first.
+
+    No ORDER BY in the query (the sort happens here), and only indexed columns are
+    read in the first pass, so the database answers from the lat/lng index alone;
+    names are fetched only for exact distance ties, which need them as tie-breakers.
+    """
+    rows = trainers.order_by().values_list("pk", "latitude", "longitude")
+    by_distance = sorted((haversine_km(lat, lng, t_lat, t_lng), pk) for pk, t_lat, t_lng in rows)
+    distances = [d for d, _ in by_distance]
+    tied = {
+        pk
+        for i, (d, pk) in enumerate(by_distance)
+        if (i and distances[i - 1] == d) or (i + 1 < len(distances) and distances[i + 1] == d)
+    }
+    names = dict(Trainer.objects.filter(pk__in=tied).values_list("pk", "name")) if tied else {}
+    ranked = [(d, names.get(pk, ""), pk) for d, pk in by_distance]
+    if tied:
+        ranked.sort()
     return ranked
 
 
