@@ -90,3 +90,16 @@ def test_editors_see_trainers_and_inquiries_in_the_admin(admin_client, directory
     assert "pat@example.com" in admin_client.get("/admin/inquiry/").content.decode()
     assert admin_client.get("/admin/trainer/new/").status_code == 200
     assert admin_client.get("/admin/certification/").status_code == 200
+
+
+def test_editors_group_may_manage_trainers_and_read_inquiries(db):
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+    codenames = set(
+        editors.permissions.filter(content_type__app_label="trainers").values_list(
+            "codename", flat=True
+        )
+    )
+    assert {"add_trainer", "change_trainer", "change_certification", "view_inquiry"} <= codenames
+    assert "change_inquiry" not in codenames
