@@ -38,3 +38,10 @@ class ImportRejected(TrainerError):
     def __init__(self, errors: list[tuple[int, str]]):
         self.errors = errors
         super().__init__(f"{len(errors)} problem(s) found; nothing was imported.")
+
+
+class AlreadyReviewed(TrainerError):
+    """A proposed profile change that an editor has already approved or rejected."""
+
+    def __init__(self):
+        super().__init__("These changes have already been reviewed.")

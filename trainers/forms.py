@@ -4,7 +4,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .exceptions import InvalidCoordinates, PlaceNotFound
 from .geocoding import checked_point, geocode_address, parse_coordinates
-from .models import DISTANCE_UNITS
+from .models import DISTANCE_UNITS, ProfileChange
 
 RADII = (10, 25, 50, 100, 250)
 DEFAULT_RADIUS = 50
@@ -150,3 +150,25 @@ class TrainerAdminForm(WagtailAdminModelForm):
             return data
         data["latitude"], data["longitude"] = place.latitude, place.longitude
         return data
+
+
+class ProfileChangeForm(forms.ModelForm):
+    """What a trainer may change about their own profile (the rest is the editors')."""
+
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = ProfileChange
+        fields = ["bio", "website", "phone", "specialties", "offers_online"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"specialties": "Separate them with commas, e.g. Back pain, Balance, Running."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
+class ProfileChangeReviewForm(WagtailAdminModelForm):
+    def clean_status(self):
+        if self.cleaned_data["status"] == ProfileChange.Status.PENDING:
+            raise forms.ValidationError("Choose Approved or Rejected.")
+        return self.cleaned_data["status"]

@@ -218,3 +218,48 @@ class TrainerDirectoryPage(RoutablePageMixin, Page):
         from trainers import views
 
         return views.trainer_profile(request, page=self, slug=slug)
+
+
+class ProfileChange(models.Model):
+    """Changes a trainer proposed to their own profile, public only once an editor approves.
+
+    At most one pending proposal per trainer: a new submission replaces the pending one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="profile_changes")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    bio = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    specialties = models.CharField(max_length=255, blank=True, help_text="Comma-separated.")
+    offers_online = models.BooleanField("offers online coaching", default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainer"],
+                condition=models.Q(status="pending"),
+                name="one_pending_change_per_trainer",
+            )
+        ]
+
+    def __str__(self):
+        return f"Changes to {self.trainer} ({self.get_status_display().lower()})"
+
+    @property
+    def specialty_names(self) -> list[str]:
+        return [name.strip() for name in self.specialties.split(",") if name.strip()]

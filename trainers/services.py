@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from .exceptions import ContactRateLimited, ImportRejected, PlaceNotFound
+from .exceptions import AlreadyReviewed, ContactRateLimited, ImportRejected, PlaceNotFound
 from .geocoding import geocode_address
-from .models import Certification, Inquiry, Trainer
+from .models import Certification, Inquiry, ProfileChange, Trainer
 from .tasks import send_inquiry_email
 
 _HOUR = 60 * 60
@@ -220,3 +221,48 @@ def _reason(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
     return " ".join(exc.messages)
+
+
+PROPOSABLE_FIELDS = ("bio", "website", "phone", "specialties", "offers_online")
+
+
+def profile_change_submit(*, trainer: Trainer, user, **proposed) -> ProfileChange:
+    """Record a trainer's proposed changes to their own profile, for editor review.
+
+    Only the trainer's linked account may propose; the public profile does not change
+    until an editor approves. A pending proposal is replaced, so there is never more
+    than one waiting per trainer.
+    """
+    if trainer.user_id is None or trainer.user_id != user.pk:
+        raise PermissionDenied("Only the trainer's own account may propose changes.")
+    values = {field: proposed[field] for field in PROPOSABLE_FIELDS}
+    with transaction.atomic():
+        change, _ = ProfileChange.objects.update_or_create(
+            trainer=trainer,
+            status=ProfileChange.Status.PENDING,
+            defaults={**values, "submitted_by": user},
+        )
+    return change
+
+
+def profile_change_review(*, change: ProfileChange, approve: bool, reviewer) -> ProfileChange:
+    """Approve (apply to the public profile) or reject a pending proposal, exactly once.
+
+    The status moves from pending with a conditional update, so two editors deciding at
+    the same moment cannot both apply it; the loser gets AlreadyReviewed.
+    """
+    status = ProfileChange.Status.APPROVED if approve else ProfileChange.Status.REJECTED
+    with transaction.atomic():
+        moved = ProfileChange.objects.filter(
+            pk=change.pk, status=ProfileChange.Status.PENDING
+        ).update(status=status, reviewed_by=reviewer, reviewed_at=timezone.now())
+        if not moved:
+            raise AlreadyReviewed
+        change.refresh_from_db()
+        if approve:
+            trainer = change.trainer
+            for field in ("bio", "website", "phone", "offers_online"):
+                setattr(trainer, field, getattr(change, field))
+            trainer.specialties.set(change.specialty_names)
+            trainer.save()
+    return change

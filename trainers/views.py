@@ -3,17 +3,19 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.generic import EditView
 
 from . import selectors
-from .exceptions import ContactRateLimited, GeocoderUnavailable, PlaceNotFound
-from .forms import DEFAULT_RADIUS, RADII, ContactForm, TrainerSearchForm
+from .exceptions import AlreadyReviewed, ContactRateLimited, GeocoderUnavailable, PlaceNotFound
+from .forms import DEFAULT_RADIUS, RADII, ContactForm, ProfileChangeForm, TrainerSearchForm
 from .geocoding import GeocodeResult, Place, get_geocoder
 from .geometry import KM_PER_MILE, format_distance
-from .models import Trainer, TrainerDirectoryPage
-from .services import inquiry_send
+from .models import ProfileChange, Trainer, TrainerDirectoryPage
+from .services import inquiry_send, profile_change_review, profile_change_submit
 
 PER_PAGE = 20
 
@@ -219,3 +221,52 @@ def trainer_profile(request, *, page, slug):
     )
     response.status_code = status
     return response
+
+
+@login_required
+def my_profile(request):
+    """A trainer proposes changes to their own profile; editors review them before they show."""
+    trainer = Trainer.objects.filter(user=request.user).first()
+    if trainer is None:
+        raise Http404("This account has no trainer profile.")
+    pending = trainer.profile_changes.filter(status=ProfileChange.Status.PENDING).first()
+    current = pending or ProfileChange(
+        trainer=trainer,
+        bio=trainer.bio,
+        website=trainer.website,
+        phone=trainer.phone,
+        specialties=", ".join(sorted(trainer.specialties.names())),
+        offers_online=trainer.offers_online,
+    )
+    form = ProfileChangeForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        profile_change_submit(trainer=trainer, user=request.user, **form.cleaned_data)
+        messages.success(
+            request, "Thank you — an editor will review your changes before they appear."
+        )
+        return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "trainers/profile_change.html",
+        {"trainer": trainer, "form": form, "pending": pending},
+    )
+
+
+class ProfileChangeReviewView(EditView):
+    """The admin's edit view for a proposal: the editor sets Approved or Rejected, and the
+    review service applies it (only once, whatever else happened in the meantime)."""
+
+    def form_valid(self, form):
+        decision = form.cleaned_data["status"]
+        try:
+            profile_change_review(
+                change=self.object,
+                approve=decision == ProfileChange.Status.APPROVED,
+                reviewer=self.request.user,
+            )
+        except AlreadyReviewed as exc:
+            form.add_error("status", str(exc))
+            self.produced_error_message = str(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.object.trainer}: changes {decision}.")
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,9 +1,10 @@
 from wagtail import hooks
-from wagtail.admin.panels import ObjectList
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .forms import TrainerAdminForm
-from .models import Certification, Inquiry, Trainer
+from .forms import ProfileChangeReviewForm, TrainerAdminForm
+from .models import Certification, Inquiry, ProfileChange, Trainer
+from .views import ProfileChangeReviewView
 
 
 class TrainerViewSet(ModelViewSet):
@@ -36,6 +37,27 @@ class InquiryViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class ProfileChangeViewSet(ModelViewSet):
+    model = ProfileChange
+    icon = "edit"
+    menu_label = "Profile changes"
+    list_display = ["trainer", "status", "created_at", "reviewed_at"]
+    list_filter = ["status"]
+    edit_view_class = ProfileChangeReviewView
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            *(
+                FieldPanel(name, read_only=True)
+                for name in ("trainer", "bio", "website", "phone", "specialties")
+            ),
+            FieldPanel("offers_online", read_only=True),
+            FieldPanel("status", heading="Decision"),
+        ],
+        base_form_class=ProfileChangeReviewForm,
+    )
+
+
 class TrainersGroup(ModelViewSetGroup):
     menu_label = "Trainers"
     menu_icon = "group"
@@ -44,6 +66,7 @@ class TrainersGroup(ModelViewSetGroup):
         TrainerViewSet("trainer"),
         CertificationViewSet("certification"),
         InquiryViewSet("inquiry"),
+        ProfileChangeViewSet("profile_change"),
     )
 
 

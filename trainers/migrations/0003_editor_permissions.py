@@ -1,4 +1,4 @@
-"""Editors and Moderators manage trainers and certifications and read inquiries."""
+"""Editors and Moderators manage trainers and certifications, read inquiries, review profile changes."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -7,6 +7,7 @@ GRANTS = {
     "trainer": ("add", "change", "delete", "view"),
     "certification": ("add", "change", "delete", "view"),
     "inquiry": ("view",),
+    "profilechange": ("change", "view"),
 }
 
 
@@ -33,7 +34,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trainers", "0001_initial"),
+        ("trainers", "0002_profile_change"),
         ("wagtailcore", "0002_initial_data"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
