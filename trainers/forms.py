@@ -172,3 +172,11 @@ class ProfileChangeReviewForm(WagtailAdminModelForm):
         if self.cleaned_data["status"] == ProfileChange.Status.PENDING:
             raise forms.ValidationError("Choose Approved or Rejected.")
         return self.cleaned_data["status"]
+
+
+class TrainerImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with a header row; rows are matched to trainers by external_id.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

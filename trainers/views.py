@@ -7,15 +7,32 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.generic import FormView
 from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import selectors
-from .exceptions import AlreadyReviewed, ContactRateLimited, GeocoderUnavailable, PlaceNotFound
-from .forms import DEFAULT_RADIUS, RADII, ContactForm, ProfileChangeForm, TrainerSearchForm
+from .exceptions import (
+    AlreadyReviewed,
+    ContactRateLimited,
+    GeocoderUnavailable,
+    ImportRejected,
+    PlaceNotFound,
+)
+from .forms import (
+    DEFAULT_RADIUS,
+    RADII,
+    ContactForm,
+    ProfileChangeForm,
+    TrainerImportForm,
+    TrainerSearchForm,
+)
 from .geocoding import GeocodeResult, Place, get_geocoder
 from .geometry import KM_PER_MILE, format_distance
 from .models import ProfileChange, Trainer, TrainerDirectoryPage
-from .services import inquiry_send, profile_change_review, profile_change_submit
+from .services import inquiry_send, profile_change_review, profile_change_submit, trainer_import_csv
 
 PER_PAGE = 20
 
@@ -270,3 +287,26 @@ class ProfileChangeReviewView(EditView):
             return self.form_invalid(form)
         messages.success(self.request, f"{self.object.trainer}: changes {decision}.")
         return HttpResponseRedirect(self.get_success_url())
+
+
+class TrainerImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Admin upload of a trainers CSV: the same all-or-nothing import as `import_trainers`."""
+
+    permission_policy = ModelPermissionPolicy(Trainer)
+    permission_required = "add"
+    page_title = "Import trainers"
+    header_icon = "upload"
+    template_name = "trainers/admin/trainer_import.html"
+    form_class = TrainerImportForm
+
+    def form_valid(self, form):
+        try:
+            summary = trainer_import_csv(data=form.cleaned_data["file"].read())
+        except ImportRejected as exc:
+            return self.render_to_response(self.get_context_data(form=form, rejected=exc))
+        messages.success(
+            self.request,
+            f"Trainers imported: {summary.created} created, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged.",
+        )
+        return HttpResponseRedirect(self.request.path)

@@ -1,10 +1,12 @@
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .forms import ProfileChangeReviewForm, TrainerAdminForm
 from .models import Certification, Inquiry, ProfileChange, Trainer
-from .views import ProfileChangeReviewView
+from .views import ProfileChangeReviewView, TrainerImportView
 
 
 class TrainerViewSet(ModelViewSet):
@@ -58,6 +60,14 @@ class ProfileChangeViewSet(ModelViewSet):
     )
 
 
+class TrainerImportViewSet(ViewSet):
+    icon = "upload"
+    menu_label = "Import trainers"
+
+    def get_urlpatterns(self):
+        return [path("", TrainerImportView.as_view(), name="upload")]
+
+
 class TrainersGroup(ModelViewSetGroup):
     menu_label = "Trainers"
     menu_icon = "group"
@@ -67,6 +77,7 @@ class TrainersGroup(ModelViewSetGroup):
         CertificationViewSet("certification"),
         InquiryViewSet("inquiry"),
         ProfileChangeViewSet("profile_change"),
+        TrainerImportViewSet("trainer_import"),
     )
 
 

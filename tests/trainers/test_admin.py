@@ -1,6 +1,8 @@
 """Editors manage trainers, certifications and inquiries in the Wagtail admin."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trainers.models import Inquiry, Trainer
 from trainers.wagtail_hooks import TrainerViewSet
@@ -93,8 +95,6 @@ def test_editors_see_trainers_and_inquiries_in_the_admin(admin_client, directory
 
 
 def test_editors_group_may_manage_trainers_and_read_inquiries(db):
-    from django.contrib.auth.models import Group
-
     editors = Group.objects.get(name="Editors")
     codenames = set(
         editors.permissions.filter(content_type__app_label="trainers").values_list(
@@ -103,3 +103,31 @@ def test_editors_group_may_manage_trainers_and_read_inquiries(db):
     )
     assert {"add_trainer", "change_trainer", "change_certification", "view_inquiry"} <= codenames
     assert "change_inquiry" not in codenames
+
+
+IMPORT_CSV = (
+    b"external_id,name,email,city,region,postal_code,country\n"
+    b"x-1,Upload Coach,up@private.example,Chicago,IL,60601,US\n"
+)
+
+
+def test_editor_imports_a_csv_in_the_admin(admin_client, directory):
+    upload = SimpleUploadedFile("trainers.csv", IMPORT_CSV, content_type="text/csv")
+    response = admin_client.post("/admin/trainer_import/", {"file": upload}, follow=True)
+    assert "1 created, 0 updated, 0 unchanged" in response.content.decode()
+    assert Trainer.objects.get(external_id="x-1").latitude is not None
+
+
+def test_admin_import_of_a_bad_file_lists_the_problems_and_imports_nothing(admin_client, directory):
+    bad = IMPORT_CSV + b"x-2,,bad,Chicago,IL,,US\n"
+    upload = SimpleUploadedFile("trainers.csv", bad, content_type="text/csv")
+    html = admin_client.post("/admin/trainer_import/", {"file": upload}).content.decode()
+    assert "Line 3: name must not be empty." in html
+    assert Trainer.objects.count() == 0
+
+
+def test_admin_import_needs_permission_to_add_trainers(client, user, directory):
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    response = client.get("/admin/trainer_import/")
+    assert response.status_code in (302, 403)
