@@ -7,13 +7,32 @@ EARTH_RADIUS_KM = 6371.0088  # the IUGG mean radius
 KM_PER_MILE = 1.609344
 
 
+def haversine_a(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """The haversine of the central angle between two points, in [0, 1].
+
+    It grows with the distance, so it can rank and filter points before (or instead of)
+    the arcsine that turns it into kilometres.
+    """
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    return (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    )
+
+
+def km_from_a(a: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def a_from_km(km: float) -> float:
+    """The haversine value of a distance: the inverse of km_from_a (1 past half the globe)."""
+    angle = km / EARTH_RADIUS_KM
+    return 1.0 if angle >= math.pi else math.sin(angle / 2) ** 2
+
+
 def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Great-circle distance in km between two points given in degrees (never negative)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return km_from_a(haversine_a(lat1, lng1, lat2, lng2))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
 from taggit.models import Tag
 
-from .geometry import bounding_box, haversine_km
+from .geometry import a_from_km, bounding_box, haversine_a, km_from_a
 from .models import Certification, Trainer
 
 
@@ -83,43 +83,71 @@ def trainer_search(
         for west, east in box.lng_ranges:
             in_lng |= Q(longitude__gte=west, longitude__lte=east)
         trainers = trainers.filter(in_lng, latitude__gte=box.min_lat, latitude__lte=box.max_lat)
-    ranked = [
-        row for row in _ranked(trainers, lat, lng) if radius_km is None or row[0] <= radius_km
-    ]
-    paginator = Paginator(ranked, per_page)
+    nearest = _nearest(trainers, lat, lng, within_km=radius_km)
+    paginator = Paginator(nearest, per_page)
     shown = paginator.get_page(page)
-    hits = _hits(shown.object_list)
     return TrainerSearchResult(
-        hits=hits, count=paginator.count, number=shown.number, num_pages=paginator.num_pages
+        hits=_hits(_ordered_slice(nearest, shown.start_index() - 1, shown.end_index())),
+        count=paginator.count,
+        number=shown.number,
+        num_pages=paginator.num_pages,
     )
 
 
-def _ranked(trainers, lat: float, lng: float) -> list[tuple[float, str, int]]:
-    """(distance in km, name, pk) for each trainer, nearest first.
+def _nearest(
+    trainers,
+    lat: float,
+    lng: float,
+    *,
+    within_km: float | None = None,
+    beyond_km: float | None = None,
+) -> list[tuple[float, int]]:
+    """(haversine value, pk) of the trainers inside `within_km` / outside `beyond_km`, nearest
+    first (equal distances by pk; see _ordered_slice for names).
 
-    No ORDER BY in the query (the sort happens here), and only indexed columns are
-    read in the first pass, so the database answers from the lat/lng index alone;
-    names are fetched only for exact distance ties, which need them as tie-breakers.
+    The query has no ORDER BY and reads only indexed columns, so the database answers from
+    the lat/lng index alone; the haversine value ranks without the arcsine per row.
     """
     rows = trainers.order_by().values_list("pk", "latitude", "longitude")
-    by_distance = sorted((haversine_km(lat, lng, t_lat, t_lng), pk) for pk, t_lat, t_lng in rows)
-    distances = [d for d, _ in by_distance]
-    tied = {
-        pk
-        for i, (d, pk) in enumerate(by_distance)
-        if (i and distances[i - 1] == d) or (i + 1 < len(distances) and distances[i + 1] == d)
-    }
-    names = dict(Trainer.objects.filter(pk__in=tied).values_list("pk", "name")) if tied else {}
-    ranked = [(d, names.get(pk, ""), pk) for d, pk in by_distance]
-    if tied:
-        ranked.sort()
-    return ranked
+    keyed = [(haversine_a(lat, lng, t_lat, t_lng), pk) for pk, t_lat, t_lng in rows]
+    if within_km is not None:
+        limit = a_from_km(within_km)
+        keyed = [row for row in keyed if row[0] <= limit]
+    if beyond_km is not None:
+        limit = a_from_km(beyond_km)
+        keyed = [row for row in keyed if row[0] > limit]
+    keyed.sort()
+    return keyed
 
 
-def _hits(ranked: list[tuple[float, str, int]]) -> list[TrainerHit]:
-    by_pk = Trainer.objects.in_bulk([pk for _, _, pk in ranked])
+def _ordered_slice(
+    nearest: list[tuple[float, int]], start: int, end: int
+) -> list[tuple[float, int]]:
+    """nearest[start:end] as if equal distances were ordered by name, then pk.
+
+    Only the rows tied with the slice's ends can move into or out of it, so the slice is
+    widened to whole tie groups and only those names are read.
+    """
+    if start >= end:
+        return []
+    low, high = start, end
+    while low > 0 and nearest[low - 1][0] == nearest[start][0]:
+        low -= 1
+    while high < len(nearest) and nearest[high][0] == nearest[end - 1][0]:
+        high += 1
+    window = nearest[low:high]
+    if len({a for a, _ in window}) < len(window):
+        names = dict(
+            Trainer.objects.filter(pk__in=[pk for _, pk in window]).values_list("pk", "name")
+        )
+        window.sort(key=lambda row: (row[0], names[row[1]], row[1]))
+    return window[start - low : end - low]
+
+
+def _hits(nearest: list[tuple[float, int]]) -> list[TrainerHit]:
+    by_pk = Trainer.objects.in_bulk([pk for _, pk in nearest])
     _prefetch(list(by_pk.values()))
-    return [TrainerHit(trainer=by_pk[pk], distance_km=distance) for distance, _, pk in ranked]
+    return [TrainerHit(trainer=by_pk[pk], distance_km=km_from_a(a)) for a, pk in nearest]
 
 
 def _page_of_queryset(trainers, *, page: int, per_page: int) -> TrainerSearchResult:
@@ -144,8 +172,8 @@ def online_trainers_elsewhere(
 ) -> list[TrainerHit]:
     """The nearest published trainers who coach online from outside the radius."""
     online = Trainer.objects.published().filter(offers_online=True, latitude__isnull=False)
-    outside = [row for row in _ranked(online, *near) if row[0] > radius_km]
-    return _hits(outside[:limit])
+    outside = _nearest(online, *near, beyond_km=radius_km)
+    return _hits(_ordered_slice(outside, 0, min(limit, len(outside))))
 
 
 def certification_choices() -> list[tuple[str, str]]:

@@ -1,6 +1,14 @@
 import pytest
 
-from trainers.geometry import KM_PER_MILE, bounding_box, format_distance, haversine_km
+from trainers.geometry import (
+    KM_PER_MILE,
+    a_from_km,
+    bounding_box,
+    format_distance,
+    haversine_a,
+    haversine_km,
+    km_from_a,
+)
 
 # Great-circle distances between city centres (reference values from the Vincenty/haversine
 # tables of the cities' coordinates); our spherical model must be within 0.5 %.
@@ -83,3 +91,13 @@ def test_radius_in_miles_converts_to_kilometres():
 )
 def test_distance_is_formatted_in_the_chosen_unit(km, unit, shown):
     assert format_distance(km, unit) == shown
+
+
+@pytest.mark.parametrize("km", [0.0, 1.0, 80.4672, 5000.0, 20000.0])
+def test_haversine_value_and_kilometres_convert_both_ways(km):
+    assert km_from_a(a_from_km(km)) == pytest.approx(km, abs=1e-6)
+
+
+def test_haversine_value_grows_with_distance():
+    near, far = haversine_a(0, 0, 0, 1), haversine_a(0, 0, 0, 2)
+    assert 0 < near < far <= 1

@@ -123,3 +123,16 @@ def test_trainers_in_the_box_corner_but_outside_the_circle_are_left_out(db):
     # 0.7° north and 0.95° east of the centre: inside the 80 km box, ~104 km away.
     TrainerFactory(name="Corner", latitude=41.8858 + 0.7, longitude=-87.6181 + 0.95)
     assert trainer_search(near=CHICAGO, radius_km=80).count == 0
+
+
+def test_equal_distances_across_a_page_break_are_ordered_by_name(db):
+    for name in ("Cleo", "Abe", "Bea"):
+        TrainerFactory(name=name)
+    first = trainer_search(near=CHICAGO, radius_km=10, per_page=2)
+    second = trainer_search(near=CHICAGO, radius_km=10, per_page=2, page=2)
+    assert names(first) + names(second) == ["Abe", "Bea", "Cleo"]
+
+
+def test_no_matches_is_an_empty_first_page(db):
+    result = trainer_search(near=(0.0, 0.0), radius_km=10)
+    assert (result.hits, result.count, result.number, result.num_pages) == ([], 0, 1, 1)
