@@ -207,6 +207,15 @@ class TrainerDirectoryPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "trainer directory page"
 
+    def get_sitemap_urls(self, request=None):
+        """The page itself and every published profile, for Wagtail's sitemap."""
+        base = self.get_full_url(request)
+        profiles = Trainer.objects.published().order_by("pk").values_list("slug", "updated_at")
+        return [
+            *super().get_sitemap_urls(request),
+            *({"location": f"{base}{slug}/", "lastmod": updated_at} for slug, updated_at in profiles),
+        ]
+
     @path("")
     def directory(self, request):
         from trainers import views

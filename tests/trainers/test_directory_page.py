@@ -142,3 +142,13 @@ def test_json_bad_parameters_are_400_with_a_reason(client, trainers, params):
 
 def test_json_page_past_the_end_shows_the_last_page(client, trainers):
     assert client.get(JSON_URL, {"q": "60601", "page": "9"}).json()["page"] == 1
+
+
+def test_sitemap_lists_published_profiles_only(trainers):
+    trainers["milwaukee"].is_published = False
+    trainers["milwaukee"].save()
+    directory = TrainerDirectoryPage.objects.get()
+    locations = [entry["location"] for entry in directory.get_sitemap_urls()]
+    assert locations[0].endswith("/find-a-trainer/")
+    assert any(loc.endswith("/find-a-trainer/loop-coach/") for loc in locations)
+    assert len(locations) == 1 + 3
