@@ -4,7 +4,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .exceptions import InvalidCoordinates, PlaceNotFound
 from .geocoding import checked_point, geocode_address, parse_coordinates
-from .models import DISTANCE_UNITS, ProfileChange
+from .models import ProfileChange
 
 RADII = (10, 25, 50, 100, 250)
 DEFAULT_RADIUS = 50
@@ -24,20 +24,12 @@ class TrainerSearchForm(forms.Form):
     from "Use my location" (lat/lng fields) or typed as "lat,lng" in the `q` field.
     """
 
-    q = forms.CharField(
-        label="Where",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={"placeholder": "ZIP code, city, or lat,lng", "autocomplete": "postal-code"}
-        ),
-    )
+    q = forms.CharField(label="Where", required=False, max_length=200)
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lng = forms.CharField(required=False, widget=forms.HiddenInput)
-    radius = forms.CharField(
-        required=False, widget=forms.Select(choices=[(str(r), str(r)) for r in RADII])
-    )
-    unit = forms.CharField(required=False, widget=forms.Select(choices=DISTANCE_UNITS))
+    # Plain text on purpose: any value is accepted and cleaned to one of the choices.
+    radius = forms.CharField(required=False)
+    unit = forms.CharField(required=False)
     certification = forms.CharField(required=False, label="Certification", widget=forms.Select)
     specialty = forms.CharField(required=False, label="Specialty", widget=forms.Select)
     online = forms.BooleanField(required=False, label="Online coaching only")
@@ -49,8 +41,6 @@ class TrainerSearchForm(forms.Form):
         self.specialty_slugs = {slug for slug, _ in specialties}
         self.fields["certification"].widget.choices = [("", "Any certification"), *certifications]
         self.fields["specialty"].widget.choices = [("", "Any specialty"), *specialties]
-        self.fields["unit"].initial = default_unit
-        self.fields["radius"].initial = str(DEFAULT_RADIUS)
 
     def clean_radius(self) -> int:
         raw = self.cleaned_data["radius"].strip()

@@ -213,7 +213,10 @@ class TrainerDirectoryPage(RoutablePageMixin, Page):
         profiles = Trainer.objects.published().order_by("pk").values_list("slug", "updated_at")
         return [
             *super().get_sitemap_urls(request),
-            *({"location": f"{base}{slug}/", "lastmod": updated_at} for slug, updated_at in profiles),
+            *(
+                {"location": f"{base}{slug}/", "lastmod": updated_at}
+                for slug, updated_at in profiles
+            ),
         ]
 
     @path("")
