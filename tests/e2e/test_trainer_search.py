@@ -45,3 +45,14 @@ def test_visitor_finds_a_trainer_by_zip_and_sends_a_message(page):
     inquiry = Inquiry.objects.get()
     assert (inquiry.trainer.name, inquiry.email) == (name, "pat@visitor.example")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [inquiry.trainer.email]
+
+
+def test_use_my_location_searches_around_the_browsers_position(page):
+    page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), lambda route: route.abort())
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 42.0451, "longitude": -87.6877})  # Evanston, IL
+    page.goto("/find-a-trainer/")
+    page.get_by_role("button", name="Use my location").click()
+    heading = page.get_by_role("heading", level=2, name=re.compile("within 50 mi of your location"))
+    expect(heading).to_be_visible()
+    expect(page.locator(".trainer-card__meta").first).to_contain_text("Evanston, IL")
