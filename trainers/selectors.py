@@ -78,11 +78,7 @@ def trainer_search(
     lat, lng = near
     trainers = trainers.filter(latitude__isnull=False)
     if radius_km is not None:
-        box = bounding_box(lat, lng, radius_km)
-        in_lng = Q()
-        for west, east in box.lng_ranges:
-            in_lng |= Q(longitude__gte=west, longitude__lte=east)
-        trainers = trainers.filter(in_lng, latitude__gte=box.min_lat, latitude__lte=box.max_lat)
+        trainers = _in_box(trainers, lat, lng, radius_km)
     nearest = _nearest(trainers, lat, lng, within_km=radius_km)
     paginator = Paginator(nearest, per_page)
     shown = paginator.get_page(page)
@@ -92,6 +88,15 @@ def trainer_search(
         number=shown.number,
         num_pages=paginator.num_pages,
     )
+
+
+def _in_box(trainers, lat: float, lng: float, radius_km: float):
+    """Only the trainers inside the bounding box of the circle (a cheap, indexed superset)."""
+    box = bounding_box(lat, lng, radius_km)
+    in_lng = Q()
+    for west, east in box.lng_ranges:
+        in_lng |= Q(longitude__gte=west, longitude__lte=east)
+    return trainers.filter(in_lng, latitude__gte=box.min_lat, latitude__lte=box.max_lat)
 
 
 def _nearest(
@@ -170,9 +175,21 @@ def _prefetch(trainers: list[Trainer]) -> None:
 def online_trainers_elsewhere(
     *, near: tuple[float, float], radius_km: float, limit: int = 6
 ) -> list[TrainerHit]:
-    """The nearest published trainers who coach online from outside the radius."""
+    """The nearest published trainers who coach online from outside the radius.
+
+    Looks in widening rings (to 4, then 16 times the radius, then everywhere) and stops at
+    the first ring holding enough of them: anyone beyond a ring is further than everyone
+    inside it, so the answer is the same as ranking every online coach, at a fraction
+    of the rows.
+    """
     online = Trainer.objects.published().filter(offers_online=True, latitude__isnull=False)
-    outside = _nearest(online, *near, beyond_km=radius_km)
+    for reach_km in (radius_km * 4, radius_km * 16):
+        ring = _in_box(online, *near, reach_km)
+        outside = _nearest(ring, *near, within_km=reach_km, beyond_km=radius_km)
+        if len(outside) >= limit:
+            break
+    else:
+        outside = _nearest(online, *near, beyond_km=radius_km)
     return _hits(_ordered_slice(outside, 0, min(limit, len(outside))))
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from trainers.geometry import KM_PER_MILE
-from trainers.selectors import trainer_search
+from trainers.selectors import online_trainers_elsewhere, trainer_search
 
 from .factories import CertificationFactory, TrainerFactory
 
@@ -136,3 +136,22 @@ def test_equal_distances_across_a_page_break_are_ordered_by_name(db):
 def test_no_matches_is_an_empty_first_page(db):
     result = trainer_search(near=(0.0, 0.0), radius_km=10)
     assert (result.hits, result.count, result.number, result.num_pages) == ([], 0, 1, 1)
+
+
+def test_online_coaches_elsewhere_are_the_nearest_ones_outside_the_radius(db):
+    for name, lat in [
+        ("Inside", 41.95),
+        ("Near", 43.0),
+        ("Middle", 45.0),
+        ("Far", 60.0),
+        ("Offline", 42.9),
+    ]:
+        TrainerFactory(name=name, latitude=lat, longitude=-87.6181, offers_online=name != "Offline")
+    found = online_trainers_elsewhere(near=CHICAGO, radius_km=MILES_50, limit=2)
+    assert [hit.trainer.name for hit in found] == ["Near", "Middle"]
+
+
+def test_online_coaches_elsewhere_are_found_however_far_away(db):
+    TrainerFactory(name="Sydney", latitude=-33.87, longitude=151.21, offers_online=True)
+    found = online_trainers_elsewhere(near=CHICAGO, radius_km=MILES_50)
+    assert [hit.trainer.name for hit in found] == ["Sydney"]
