@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 from wagtail.admin.views.generic import EditView
@@ -168,7 +169,7 @@ def search_json(request):
     result = _run(form, query, int(raw_page))
     unit = form.cleaned_data["unit"]
     base_url = page.url
-    return JsonResponse(
+    response = JsonResponse(
         {
             "place": {
                 "label": query.place.label,
@@ -185,6 +186,9 @@ def search_json(request):
             "results": [_hit_json(hit, unit, base_url) for hit in result.hits],
         }
     )
+    # The same answer for every visitor: browsers and a CDN may keep it for a few minutes.
+    patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 def _hit_json(hit: selectors.TrainerHit, unit: str, base_url: str) -> dict:

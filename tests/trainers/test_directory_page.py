@@ -152,3 +152,8 @@ def test_sitemap_lists_published_profiles_only(trainers):
     assert locations[0].endswith("/find-a-trainer/")
     assert any(loc.endswith("/find-a-trainer/loop-coach/") for loc in locations)
     assert len(locations) == 1 + 3
+
+
+def test_json_results_are_publicly_cacheable_but_errors_are_not(client, trainers):
+    assert "public" in client.get(JSON_URL, {"q": "60601"})["Cache-Control"]
+    assert not client.get(JSON_URL, {"q": "Chicgo"}).has_header("Cache-Control")
