@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,6 +87,7 @@ SECRET_KEY = _secret_key()
 INSTALLED_APPS = [
     "website.accounts",
     "website.content",
+    "website.newsletter",
     "courses",
     "shop",
     "trainers",
@@ -122,6 +124,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
+    "website.content.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -184,13 +189,20 @@ if REDIS_URL:
         raise ImproperlyConfigured(
             "Environment variable REDIS_URL must start with redis://, rediss:// or unix://."
         )
+    # When Redis is down the site keeps serving: cache reads miss, writes are dropped, sessions
+    # fall back to the database, and cache-based rate limits fail open (docs/decisions.md).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -205,6 +217,11 @@ TASKS = {
         ),
     }
 }
+
+# Newsletter: the class that keeps an e-mail service's list in step (default: ours only).
+NEWSLETTER_PROVIDER = env.str(
+    "NEWSLETTER_PROVIDER", default="website.newsletter.providers.local.LocalProvider"
+)
 
 # Accounts -------------------------------------------------------------------
 
@@ -290,6 +307,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local").strip().lower()
+MEDIA_ORIGINS: list[str] = []  # where images and videos come from besides this site
 if MEDIA_STORAGE == "s3":
     # Credentials, bucket and endpoint come from the AWS_* variables django-storages reads.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
@@ -298,6 +316,12 @@ if MEDIA_STORAGE == "s3":
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     AWS_QUERYSTRING_AUTH = False
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        MEDIA_ORIGINS = [AWS_S3_ENDPOINT_URL]
+    else:
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
 elif MEDIA_STORAGE != "local":
     raise ImproperlyConfigured(
         f"Environment variable MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}."
@@ -311,6 +335,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Wagtail marks its own preview views SAMEORIGIN; everything else refuses framing.
 X_FRAME_OPTIONS = "DENY"
+# Pages load only our own scripts and styles; provider players are framed only after a click.
+# Pages that need more (the trainer map's tiles, Stripe on checkout) widen it with csp_update.
+CONTENT_SECURITY_POLICY = {
+    # Wagtail's admin relies on inline styles and scripts of its own.
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -2,9 +2,14 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
+from website.content import feeds
+from website.content import views as content_views
+
+handler500 = "website.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +17,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
     path("account/", include("allauth.urls")),
+    path("search/", content_views.search, name="search"),
+    path("episodes/feed/", feeds.episode_feed, name="episode_feed"),
+    path("articles/feed/", feeds.article_feed, name="article_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", content_views.robots_txt, name="robots_txt"),
+    # newsletter/… and account/newsletter/
+    path("", include("website.newsletter.urls")),
     path("trainers/", include("trainers.urls")),
 ]
 

@@ -1,12 +1,16 @@
 import logging
+import sys
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger("coachhouse.health")
+
+RETRY_AFTER_SECONDS = 30
 
 
 def _database_ok() -> bool:
@@ -39,3 +43,20 @@ def healthz(request):
         **{k: "ok" if v else "down" for k, v in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """The 500 handler, which tells an unreachable database (503) from a bug (500).
+
+    A lost database is an outage, not a bug: the visitor gets a styled "back soon" page, load
+    balancers and Stripe's webhook retries see a 5xx they retry, and the next request
+    reconnects by itself (CONN_HEALTH_CHECKS). Neither page shows anything of the error.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        logger.error("database unavailable: %s", exception)
+        response = TemplateResponse(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        response = TemplateResponse(request, "500.html", status=500)
+    return response.render()

@@ -157,3 +157,10 @@ def test_sitemap_lists_published_profiles_only(trainers):
 def test_json_results_are_publicly_cacheable_but_errors_are_not(client, trainers):
     assert "public" in client.get(JSON_URL, {"q": "60601"})["Cache-Control"]
     assert not client.get(JSON_URL, {"q": "Chicgo"}).has_header("Cache-Control")
+
+
+def test_directory_page_allows_openstreetmap_tiles_and_nothing_else_new(client, trainers):
+    policy = client.get("/find-a-trainer/", {"q": "60601"})["Content-Security-Policy"]
+    img_src = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert "https://tile.openstreetmap.org" in img_src
+    assert "script-src 'self'" in policy

@@ -53,3 +53,124 @@ class VideoBlock(blocks.StructBlock):
             None if value.get("file") else parse_video_url(value.get("url") or "")
         )
         return context
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading; pages own the h1, so the body starts at h2."""
+
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Section (h2)"), ("h3", "Sub-section (h3)")], default="h2"
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading.html"
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=200,
+        required=False,
+        help_text="Describe the image for screen readers; leave empty if decorative.",
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "blocks/image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote.html"
+
+
+class CallToActionBlock(blocks.StructBlock):
+    """A sentence and a link to a chosen page or, failing that, a URL.
+
+    Renders nothing when neither resolves (a chosen page that was deleted), so a stale
+    block never shows a dead button.
+    """
+
+    text = blocks.CharBlock(max_length=250)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.CharBlock(
+        max_length=300,
+        required=False,
+        help_text="Used when no page is chosen, e.g. /find-a-trainer/.",
+    )
+    link_text = blocks.CharBlock(
+        max_length=60, required=False, help_text="Defaults to the chosen page's title."
+    )
+
+    default_url = ""
+    default_link_text = "Learn more"
+
+    class Meta:
+        icon = "link"
+        template = "blocks/call_to_action.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not (value.get("page") or value.get("url") or self.default_url):
+            raise StructBlockValidationError(
+                block_errors={"page": ErrorList([ValidationError("Choose a page or give a URL.")])}
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = value.get("page")
+        context["link_url"] = (
+            (page.url if page and page.live else "") or value.get("url") or self.default_url
+        )
+        context["link_text"] = value.get("link_text") or (
+            page.title if page else self.default_link_text
+        )
+        return context
+
+
+class CoursePromoBlock(CallToActionBlock):
+    """Points readers at a course.
+
+    For example "Learn more about the vestibular system with The Balance Gym".
+    """
+
+    default_link_text = "See the course"
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/course_promo.html"
+
+
+class TrainerFinderBlock(CallToActionBlock):
+    """Sends readers to the trainer directory unless another page or URL is given."""
+
+    default_url = "/find-a-trainer/"
+    default_link_text = "Find a Trainer"
+
+    class Meta:
+        icon = "user"
+        template = "blocks/trainer_finder.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    """The body of episodes and articles."""
+
+    paragraph = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
+        template="blocks/paragraph.html",
+    )
+    heading = HeadingBlock()
+    image = ImageBlock()
+    quote = QuoteBlock()
+    call_to_action = CallToActionBlock()
+    course_promo = CoursePromoBlock()
+    trainer_finder = TrainerFinderBlock()
+    video = VideoBlock()

@@ -1,0 +1,80 @@
+"""RSS 2.0 feeds of the latest episodes and articles.
+
+A feed is built per request so that links and enclosures can be absolute for the host
+the reader subscribed through.
+"""
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+
+from website.content import selectors
+
+FEED_LENGTH = 30
+
+
+class _PageFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, request):
+        super().__init__()
+        self.request = request
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.search_description or item.summary
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_pubdate(self, item):
+        return timezone.make_aware(datetime.combine(item.date, time(12)))
+
+    def item_categories(self, item):
+        return [category.name for category in item.categories.all()]
+
+
+class EpisodeFeed(_PageFeed):
+    title = "Coachhouse episodes"
+    link = "/episodes/"
+    description = "New video episodes on brain-based movement training."
+
+    def items(self):
+        return selectors.live_episodes().prefetch_related("categories")[:FEED_LENGTH]
+
+    def item_enclosures(self, item):
+        video = item.video_value
+        document = video.get("file") if video else None
+        if document is None:
+            return []
+        return [
+            Enclosure(
+                url=self.request.build_absolute_uri(document.url),
+                length=str(document.get_file_size() or 0),
+                mime_type=document.content_type,
+            )
+        ]
+
+
+class ArticleFeed(_PageFeed):
+    title = "Coachhouse articles"
+    link = "/articles/"
+    description = "Practical articles on movement, pain and performance."
+
+    def items(self):
+        return selectors.live_articles().prefetch_related("categories")[:FEED_LENGTH]
+
+    def item_author_name(self, item):
+        return item.author
+
+
+def episode_feed(request):
+    return EpisodeFeed(request)(request)
+
+
+def article_feed(request):
+    return ArticleFeed(request)(request)

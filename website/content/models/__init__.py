@@ -1,0 +1,27 @@
+"""Content pages and snippets, split by kind; import them from here."""
+
+from website.content.models.articles import ArticleIndexPage, ArticlePage
+from website.content.models.caching import ContentGeneration
+from website.content.models.episodes import (
+    EpisodeHighlight,
+    EpisodeIndexPage,
+    EpisodePage,
+    RelatedEpisode,
+)
+from website.content.models.home import HomeFeaturedCourse, HomePage
+from website.content.models.taxonomy import ArticlePageTag, Category, EpisodePageTag
+
+__all__ = [
+    "ArticleIndexPage",
+    "ArticlePage",
+    "ArticlePageTag",
+    "Category",
+    "ContentGeneration",
+    "EpisodeHighlight",
+    "EpisodeIndexPage",
+    "EpisodePage",
+    "EpisodePageTag",
+    "HomeFeaturedCourse",
+    "HomePage",
+    "RelatedEpisode",
+]

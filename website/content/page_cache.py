@@ -1,0 +1,95 @@
+"""A shared cache of Wagtail pages as rendered for anonymous visitors.
+
+Anonymous renderings are identical for everyone (the mini-cart fills itself from JSON,
+the newsletter form carries no CSRF token), so one rendering serves all of them until
+published content changes. The middleware answers a hit before any routing or session
+work; it stores only responses that a page's `serve` marked shareable, so account, shop
+and admin views are never cached. Logged-in visitors, previews, messages and unknown query
+strings always get a fresh rendering.
+"""
+
+import hashlib
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from website.content import selectors, services
+from website.content.models import Category
+
+CACHE_SECONDS = 60 * 60
+BROWSER_SECONDS = 60
+CACHEABLE_PARAMS = {"page"}
+
+
+def _cache_key(request) -> str | None:
+    """The key for this request's shared rendering, or None when it must be rendered afresh."""
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return None
+    if set(request.GET) - CACHEABLE_PARAMS or len(messages.get_messages(request)):
+        return None
+    page_number = request.GET.get("page", "")
+    if page_number and not (page_number.isdigit() and len(page_number) <= 6):
+        return None
+    try:
+        generation = selectors.current_content_generation()
+    except DatabaseError:
+        return None  # the view underneath answers for the outage (503)
+    identity = f"{request.get_host()}\n{request.path}\n{page_number}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"pages:{generation}:{digest}"
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _cache_key(request)
+        if key and (hit := cache.get(key)):
+            content, content_type = hit
+            return _public(HttpResponse(content, content_type=content_type))
+        response = self.get_response(request)
+        if not getattr(response, "is_shareable_page", False):
+            return response
+        if key is None:
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+            return response
+        if request.method == "GET" and response.status_code == 200:
+            cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
+        return _public(response)
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _content_changed(**kwargs) -> None:
+    services.content_generation_bump()
+
+
+def connect_signals() -> None:
+    """Anything that can change what a published page shows retires the cached pages."""
+    page_signals = {
+        "published": page_published,
+        "unpublished": page_unpublished,
+        "slug_changed": page_slug_changed,
+        "moved": post_page_move,
+    }
+    for name, signal in page_signals.items():
+        signal.connect(_content_changed, dispatch_uid=f"page_cache:page_{name}")
+    post_delete.connect(_content_changed, sender=Page, dispatch_uid="page_cache:page_deleted")
+    for model in (Category, PageViewRestriction):
+        post_save.connect(
+            _content_changed, sender=model, dispatch_uid=f"page_cache:{model.__name__}:saved"
+        )
+        post_delete.connect(
+            _content_changed, sender=model, dispatch_uid=f"page_cache:{model.__name__}:deleted"
+        )

@@ -1,0 +1,5 @@
+from wagtail.snippets.models import register_snippet
+
+from website.content.models import Category
+
+register_snippet(Category)
