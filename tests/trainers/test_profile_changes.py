@@ -119,3 +119,13 @@ def test_editor_must_choose_a_decision_in_the_admin(client, trainer, user, edito
     )
     trainer.refresh_from_db()
     assert trainer.bio == "Old bio."
+
+
+def test_my_account_links_a_trainer_to_their_profile_editor(client, trainer, user):
+    client.force_login(user)
+    assert URL in client.get("/account/").content.decode()
+
+
+def test_my_account_has_no_trainer_link_for_other_people(client, directory):
+    client.force_login(UserFactory())
+    assert URL not in client.get("/account/").content.decode()
