@@ -2,6 +2,7 @@
 
 import pytest
 
+from trainers.exceptions import GeocoderUnavailable
 from trainers.models import TrainerDirectoryPage
 
 from .factories import CertificationFactory, TrainerFactory
@@ -164,3 +165,27 @@ def test_directory_page_allows_openstreetmap_tiles_and_nothing_else_new(client, 
     img_src = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
     assert "https://tile.openstreetmap.org" in img_src
     assert "script-src 'self'" in policy
+
+
+class DownGeocoder:
+    """An online geocoder that is not answering."""
+
+    def geocode(self, query):
+        raise GeocoderUnavailable
+
+
+def test_geocoder_outage_is_a_message_on_the_page_not_an_error(client, trainers, settings):
+    settings.TRAINERS_GEOCODER = f"{__name__}.DownGeocoder"
+    response = client.get("/find-a-trainer/", {"q": "Leeds"})
+    assert response.status_code == 200
+    assert "Place search is unavailable right now" in response.content.decode()
+
+
+def test_geocoder_outage_is_503_from_the_json_endpoint(client, trainers, settings):
+    settings.TRAINERS_GEOCODER = f"{__name__}.DownGeocoder"
+    assert client.get(JSON_URL, {"q": "Leeds"}).status_code == 503
+
+
+def test_coordinates_still_work_while_the_geocoder_is_down(client, trainers, settings):
+    settings.TRAINERS_GEOCODER = f"{__name__}.DownGeocoder"
+    assert client.get(JSON_URL, {"q": "41.8858,-87.6181"}).json()["count"] == 2
