@@ -48,7 +48,9 @@
       return response.ok ? response.json() : Promise.reject(response.status);
     })
     .then(function (data) {
+      // The list takes the full width until there is a map to put beside it.
       mapElement.hidden = false;
+      mapElement.parentElement.classList.add("trainer-results__body--with-map");
       const map = L.map(mapElement, { scrollWheelZoom: false });
       L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
         maxZoom: 19,
