@@ -11,6 +11,16 @@ DEFAULT_RADIUS = 50
 _ADDRESS_FIELDS = ("city", "region", "postal_code", "country")
 
 
+def page_number(raw: str | None) -> int | None:
+    """A page number from a query string: 1 to 999999 in ASCII digits, else None.
+
+    Checked as text first: int() would accept "²" or " 7 " and choke on 5,000 digits.
+    """
+    if raw and len(raw) <= 6 and raw.isascii() and raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return None
+
+
 def _lenient_choice(value, choices, default):
     """A value from `choices`, or the default for anything else (typos, tampering)."""
     return value if value in choices else default
@@ -44,7 +54,7 @@ class TrainerSearchForm(forms.Form):
 
     def clean_radius(self) -> int:
         raw = self.cleaned_data["radius"].strip()
-        return int(raw) if raw.isdigit() and int(raw) in RADII else DEFAULT_RADIUS
+        return int(raw) if raw in {str(r) for r in RADII} else DEFAULT_RADIUS
 
     def clean_unit(self) -> str:
         return _lenient_choice(self.cleaned_data["unit"], {"mi", "km"}, self.default_unit)

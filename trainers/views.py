@@ -30,6 +30,7 @@ from .forms import (
     ProfileChangeForm,
     TrainerImportForm,
     TrainerSearchForm,
+    page_number,
 )
 from .geocoding import GeocodeResult, Place, get_geocoder
 from .geometry import KM_PER_MILE, format_distance
@@ -79,7 +80,7 @@ def _resolve(form: TrainerSearchForm) -> _Query:
     )
 
 
-def _run(form: TrainerSearchForm, query: _Query, page_number: int) -> selectors.TrainerSearchResult:
+def _run(form: TrainerSearchForm, query: _Query, number: int) -> selectors.TrainerSearchResult:
     near = (query.place.latitude, query.place.longitude) if query.place else None
     return selectors.trainer_search(
         near=near,
@@ -88,13 +89,9 @@ def _run(form: TrainerSearchForm, query: _Query, page_number: int) -> selectors.
         certification=form.cleaned_data["certification"],
         specialty=form.cleaned_data["specialty"],
         online_only=query.online_only,
-        page=page_number,
+        page=number,
         per_page=PER_PAGE,
     )
-
-
-def _lenient_page(raw) -> int:
-    return int(raw) if str(raw).isdigit() and int(raw) > 0 else 1
 
 
 # The map's tiles come straight from OpenStreetMap to the visitor's browser.
@@ -118,7 +115,7 @@ def directory(request, *, page):
         except GeocoderUnavailable as exc:
             context["geocoder_error"] = str(exc)
         else:
-            result = _run(form, query, _lenient_page(request.GET.get("page")))
+            result = _run(form, query, page_number(request.GET.get("page")) or 1)
             context.update(
                 query=query,
                 result=result,
@@ -155,8 +152,8 @@ def search_json(request):
     if page is None:
         return JsonResponse({"error": "The trainer directory is not published."}, status=404)
     form = _search_form(request, page)
-    raw_page = request.GET.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    number = page_number(request.GET.get("page", "1"))
+    if number is None:
         return JsonResponse({"error": "page must be a positive whole number."}, status=400)
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
@@ -169,7 +166,7 @@ def search_json(request):
         return JsonResponse({"error": str(exc), "suggestions": list(exc.suggestions)}, status=400)
     except GeocoderUnavailable as exc:
         return JsonResponse({"error": str(exc)}, status=503)
-    result = _run(form, query, int(raw_page))
+    result = _run(form, query, number)
     unit = form.cleaned_data["unit"]
     base_url = page.url
     response = JsonResponse(

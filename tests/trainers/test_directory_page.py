@@ -52,7 +52,7 @@ def test_kilometres_can_be_chosen(client, trainers):
     assert "1 trainer within 10 km of" in html
 
 
-@pytest.mark.parametrize("radius", ["7", "-5", "99999", "far", ""])
+@pytest.mark.parametrize("radius", ["7", "-5", "99999", "far", "", "²", "9" * 5000, "050"])
 def test_radius_not_in_the_list_falls_back_to_fifty(client, trainers, radius):
     html = client.get("/find-a-trainer/", {"q": "60601", "radius": radius}).content.decode()
     assert "within 50 mi of" in html
@@ -93,7 +93,7 @@ def test_browser_location_is_searched_around(client, trainers):
     assert "1 trainer within 10 mi of your location" in html
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "²", "9" * 5000])
 def test_bad_page_numbers_show_a_page_instead_of_failing(client, trainers, page):
     response = client.get("/find-a-trainer/", {"q": "60601", "page": page})
     assert response.status_code == 200
@@ -133,6 +133,7 @@ def test_json_unknown_place_is_400_with_suggestions(client, trainers):
         {"lat": "x", "lng": "y"},
         {"q": "60601", "page": "abc"},
         {"q": "60601", "page": "0"},
+        {"q": "60601", "page": "9" * 5000},
     ],
 )
 def test_json_bad_parameters_are_400_with_a_reason(client, trainers, params):
