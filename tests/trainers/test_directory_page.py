@@ -190,3 +190,16 @@ def test_geocoder_outage_is_503_from_the_json_endpoint(client, trainers, setting
 def test_coordinates_still_work_while_the_geocoder_is_down(client, trainers, settings):
     settings.TRAINERS_GEOCODER = f"{__name__}.DownGeocoder"
     assert client.get(JSON_URL, {"q": "41.8858,-87.6181"}).json()["count"] == 2
+
+
+def test_long_result_lists_are_paginated_with_links_that_keep_the_search(client, directory):
+    for n in range(25):
+        TrainerFactory(name=f"Coach {n:02d}", latitude=41.8858 + n * 0.001)
+    first = client.get("/find-a-trainer/", {"q": "60601", "radius": "10"}).content.decode()
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert "q=60601&amp;radius=10&amp;unit=mi&amp;page=2" in first
+    second = client.get(
+        "/find-a-trainer/", {"q": "60601", "radius": "10", "page": "2"}
+    ).content.decode()
+    assert "Coach 24" in second and "Coach 00" not in second
+    assert 'start="21"' in second
