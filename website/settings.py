@@ -390,6 +390,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "webm",
 ]
 WAGTAIL_MODERATION_ENABLED = True
+# Paid lessons' files: every download goes through Wagtail's view and its before_serve_document
+# hook (courses.wagtail_hooks), never a redirect to a public storage URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Locale ---------------------------------------------------------------------
 

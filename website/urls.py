@@ -24,6 +24,8 @@ urlpatterns = [
     path("robots.txt", content_views.robots_txt, name="robots_txt"),
     # newsletter/… and account/newsletter/
     path("", include("website.newsletter.urls")),
+    path("", include("shop.urls")),
+    path("", include("courses.urls")),
     path("trainers/", include("trainers.urls")),
 ]
 

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
+from courses.models import CoursePage
 from website.content import models as content
 
 MAX_QUERY_LENGTH = 200
@@ -11,7 +12,7 @@ MAX_QUERY_LENGTH = 200
 
 def searchable_page_types() -> list[type[Page]]:
     """The page types site search covers; add a model here to make it searchable."""
-    return [content.EpisodePage, content.ArticlePage]
+    return [content.EpisodePage, content.ArticlePage, CoursePage]
 
 
 def live_episodes() -> QuerySet:

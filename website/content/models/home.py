@@ -50,7 +50,11 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
 
     parent_page_types = ["wagtailcore.Page"]
     # The courses and trainers index pages join this list when those apps are merged.
-    subpage_types = ["content.EpisodeIndexPage", "content.ArticleIndexPage"]
+    subpage_types = [
+        "content.EpisodeIndexPage",
+        "content.ArticleIndexPage",
+        "courses.CourseIndexPage",
+    ]
     max_count = 1
 
     class Meta:

@@ -9,6 +9,8 @@ SEEDERS = [
     "website.content.demo.seed_site_tree",
     "website.accounts.demo.seed",
     "trainers.demo.seed",
+    "courses.demo.seed",
+    "shop.demo.seed",
     "website.newsletter.demo.seed",
     # Last: episodes link pages the other seeders made (e.g. the course "The Balance Gym").
     "website.content.demo.seed",

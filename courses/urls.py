@@ -1,0 +1,10 @@
+from django.urls import path
+
+from courses import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("account/courses/", views.library, name="library"),
+    path("learn/lessons/<int:lesson_id>/complete/", views.lesson_complete, name="lesson_complete"),
+]

@@ -1,0 +1,92 @@
+"""Domain errors of the store. Each `ShopError` carries a message the customer may read."""
+
+
+class ShopError(Exception):
+    """A refusal the customer may read; views show `str(error)` as a message."""
+
+
+# Cart ----------------------------------------------------------------------
+
+
+class CourseNotPurchasable(ShopError):
+    def __init__(self, title: str):
+        super().__init__(f"“{title}” is not on sale right now.")
+
+
+class CourseAlreadyOwned(ShopError):
+    def __init__(self, title: str):
+        super().__init__(f"You already own “{title}”. Find it under My courses.")
+
+
+class CartEmpty(ShopError):
+    def __init__(self):
+        super().__init__("Your cart is empty.")
+
+
+# Coupons -------------------------------------------------------------------
+
+
+class CouponError(ShopError):
+    """The coupon cannot be used on this cart; the message says why."""
+
+
+class CouponNotFound(CouponError):
+    def __init__(self, code: str):
+        super().__init__(f"“{code}” is not a valid coupon code.")
+
+
+class CouponInactive(CouponError):
+    def __init__(self, code: str):
+        super().__init__(f"Coupon {code} is no longer active.")
+
+
+class CouponNotYetValid(CouponError):
+    def __init__(self, code: str, starts: str):
+        super().__init__(f"Coupon {code} is not valid until {starts}.")
+
+
+class CouponExpired(CouponError):
+    def __init__(self, code: str):
+        super().__init__(f"Coupon {code} has expired.")
+
+
+class CouponMinimumNotMet(CouponError):
+    def __init__(self, code: str, minimum: str):
+        super().__init__(f"Coupon {code} needs a minimum order of {minimum}.")
+
+
+class CouponNotApplicable(CouponError):
+    def __init__(self, code: str):
+        super().__init__(f"Coupon {code} is not valid for the items in your cart.")
+
+
+class CouponUsedUp(CouponError):
+    def __init__(self, code: str):
+        super().__init__(f"Coupon {code} has reached its usage limit.")
+
+
+class CouponAlreadyUsed(CouponError):
+    def __init__(self, code: str):
+        super().__init__(f"You have already used coupon {code} as many times as it allows.")
+
+
+# Orders and payments -------------------------------------------------------
+
+
+class OrderNotPayable(ShopError):
+    def __init__(self, number: str):
+        super().__init__(f"Order {number} cannot be paid any more. Please check out again.")
+
+
+class PaymentDeclined(ShopError):
+    """The payment was refused; nothing was charged and the cart is as it was."""
+
+    def __init__(self, reason: str = ""):
+        super().__init__(
+            f"Your payment was declined{f': {reason}' if reason else ''}. "
+            "Nothing was charged and your cart is unchanged."
+        )
+
+
+class GatewayError(Exception):
+    """The payment provider failed or answered something we cannot use; not the customer's fault."""

@@ -1,0 +1,59 @@
+"""The boundary between the store and a payment provider: an interface and plain dataclasses.
+
+Nothing outside `shop.payments` sees a provider's SDK objects; gateways translate them into
+these dataclasses. Amounts are integer cents.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal
+
+PaymentStatus = Literal["pending", "succeeded", "failed", "canceled"]
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What to charge for one order. The idempotency key makes a repeated create one payment."""
+
+    order_number: str
+    amount_cents: int
+    currency: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """A payment as the provider sees it now."""
+
+    reference: str
+    status: PaymentStatus
+    amount_cents: int
+    client_secret: str = ""
+    charge: str = ""
+    amount_refunded_cents: int = 0
+    failure_message: str = ""
+    order_number: str = ""
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified provider event: its id (for de-duplication), type and the payment it concerns."""
+
+    id: str
+    type: str
+    payment: PaymentState
+
+
+class PaymentGateway(ABC):
+    """Takes payments for orders. `payment_url_name` is the page where the customer pays."""
+
+    name: str
+    payment_url_name: str
+
+    @abstractmethod
+    def create_payment(self, request: PaymentRequest) -> PaymentState:
+        """Open a payment for the order's total; repeating the same request opens no second one."""
+
+    @abstractmethod
+    def retrieve_payment(self, reference: str) -> PaymentState:
+        """The payment's current state, asked of the provider (not of our database)."""

@@ -1,0 +1,135 @@
+"""Stripe: PaymentIntents confirmed in the browser by the Payment Element, events by webhook.
+
+The only module that imports `stripe`. Provider objects become `shop.payments.base`
+dataclasses here; nothing else handles them.
+"""
+
+import json
+from typing import Any
+
+import stripe
+
+from shop.exceptions import GatewayError
+from shop.payments.base import (
+    PaymentGateway,
+    PaymentRequest,
+    PaymentState,
+    PaymentStatus,
+    WebhookEvent,
+)
+
+# Stripe's own default: events older than five minutes are treated as replays.
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+class WebhookInvalid(Exception):
+    """Not a fresh event signed with our secret: no, forged or stale signature, or malformed."""
+
+
+class StripeGateway(PaymentGateway):
+    """On-site card payments through a PaymentIntent per order.
+
+    Only the fields the flow needs are sent (amount, currency, payment_method_types,
+    metadata.order_number): confirmation happens in the browser, so the server never
+    sees card details.
+    """
+
+    name = "stripe"
+    payment_url_name = "shop:stripe_payment"
+
+    def __init__(self, *, secret_key: str, api_base: str = ""):
+        base_addresses = {"api": api_base} if api_base else None
+        # One attempt, no retries: a checkout request should fail fast rather than hang.
+        self.client = stripe.StripeClient(
+            secret_key, base_addresses=base_addresses, max_network_retries=0
+        )
+
+    def create_payment(self, request: PaymentRequest) -> PaymentState:
+        params = {
+            "amount": request.amount_cents,
+            "currency": request.currency.lower(),
+            "payment_method_types": ["card"],
+            "metadata": {"order_number": request.order_number},
+        }
+        try:
+            intent = self.client.v1.payment_intents.create(
+                params=params, options={"idempotency_key": request.idempotency_key}
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to create a payment: {exc}") from exc
+        return payment_state_from_intent(intent.to_dict())
+
+    def retrieve_payment(self, reference: str) -> PaymentState:
+        try:
+            intent = self.client.v1.payment_intents.retrieve(reference)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find payment {reference}: {exc}") from exc
+        return payment_state_from_intent(intent.to_dict())
+
+
+def _charge_fields(charge: Any) -> tuple[str, int]:
+    # Stripe sends `latest_charge` as an id unless expanded; localstripe always sends the object.
+    if isinstance(charge, dict):
+        return charge.get("id", ""), int(charge.get("amount_refunded") or 0)
+    return charge or "", 0
+
+
+def payment_state_from_intent(intent: dict) -> PaymentState:
+    """A PaymentIntent (as a plain dict) as the store's `PaymentState`."""
+    status: PaymentStatus
+    error = intent.get("last_payment_error") or {}
+    if intent["status"] == "succeeded":
+        status = "succeeded"
+    elif intent["status"] == "canceled":
+        status = "canceled"
+    elif intent["status"] == "requires_payment_method" and error:
+        status = "failed"
+    else:
+        status = "pending"
+    charge, refunded = _charge_fields(intent.get("latest_charge"))
+    return PaymentState(
+        reference=intent["id"],
+        status=status,
+        amount_cents=int(intent["amount"]),
+        client_secret=intent.get("client_secret") or "",
+        charge=charge,
+        amount_refunded_cents=refunded,
+        failure_message=error.get("message") or "",
+        order_number=(intent.get("metadata") or {}).get("order_number", ""),
+    )
+
+
+def payment_state_from_charge(charge: dict) -> PaymentState:
+    """A Charge (from `charge.refunded`) as the `PaymentState` of its PaymentIntent."""
+    return PaymentState(
+        reference=charge.get("payment_intent") or "",
+        status="succeeded",
+        amount_cents=int(charge["amount"]),
+        charge=charge["id"],
+        amount_refunded_cents=int(charge.get("amount_refunded") or 0),
+        order_number=(charge.get("metadata") or {}).get("order_number", ""),
+    )
+
+
+def parse_webhook(*, payload: bytes, signature: str, secret: str) -> WebhookEvent:
+    """Verify `Stripe-Signature` against the endpoint secret, then read the event.
+
+    Raises WebhookInvalid for anything that is not a fresh event signed with `secret`.
+    """
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload, signature, secret, SIGNATURE_TOLERANCE_SECONDS
+        )
+        event = json.loads(payload)
+        obj = event["data"]["object"]
+        if obj.get("object") == "charge":
+            payment = payment_state_from_charge(obj)
+        elif obj.get("object") == "payment_intent":
+            payment = payment_state_from_intent(obj)
+        else:
+            payment = PaymentState(reference="", status="pending", amount_cents=0)
+        return WebhookEvent(id=event["id"], type=event["type"], payment=payment)
+    except stripe.SignatureVerificationError as exc:
+        raise WebhookInvalid(str(exc)) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise WebhookInvalid(f"Not a Stripe event: {exc}") from exc

@@ -1,0 +1,12 @@
+from django import template
+from django.conf import settings
+
+from shop.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(cents) -> str:
+    """`{{ order.total_cents|money }}` → "$49.00" in settings.SITE_CURRENCY."""
+    return format_money(int(cents or 0), settings.SITE_CURRENCY)

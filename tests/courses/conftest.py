@@ -1,0 +1,31 @@
+import pytest
+
+from courses.demo import course_index as demo_course_index
+from courses.services import enrollment_grant
+from tests.courses.factories import CoursePageFactory, LessonPageFactory
+
+
+@pytest.fixture
+def course_index(home_page):
+    return demo_course_index()
+
+
+@pytest.fixture
+def course(course_index):
+    return CoursePageFactory(parent=course_index, title="The Balance Gym", price_cents=14900)
+
+
+@pytest.fixture
+def free_lesson(course):
+    return LessonPageFactory(parent=course, title="Welcome", is_free_preview=True)
+
+
+@pytest.fixture
+def paid_lesson(course):
+    return LessonPageFactory(parent=course, title="Gaze drills")
+
+
+@pytest.fixture
+def enrolled_user(user, course):
+    enrollment_grant(user=user, course=course, order=None)
+    return user

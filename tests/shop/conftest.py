@@ -1,0 +1,103 @@
+import importlib.util
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+# The course fixtures are shared: the store sells what tests/courses builds.
+from tests.courses.conftest import course, course_index, enrolled_user, free_lesson, paid_lesson  # noqa: F401
+from tests.courses.factories import CoursePageFactory
+
+
+@pytest.fixture
+def second_course(course_index):  # noqa: F811 - the imported fixture, by name
+    return CoursePageFactory(parent=course_index, title="Pain-Free Posture", price_cents=9900)
+
+
+@pytest.fixture
+def stripe_settings(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_coachhouse"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_coachhouse"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_coachhouse"
+    return settings
+
+
+# localstripe: a real HTTP fake of Stripe in a subprocess --------------------
+
+LOCALSTRIPE_WEBHOOK_SECRET = "whsec_localstripe"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def localstripe_request(base: str, method: str, path: str, data: dict | None = None) -> dict:
+    """A form-encoded call to localstripe, as Stripe.js or the dashboard would make it."""
+    body = urllib.parse.urlencode(data or {}).encode() if data is not None else None
+    request = urllib.request.Request(  # noqa: S310 - a local http:// URL the fixture chose
+        base + path,
+        data=body,
+        method=method,
+        headers={"Authorization": "Bearer sk_test_localstripe"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            raw = response.read()
+    except urllib.error.HTTPError as exc:
+        raw = exc.read()
+    return json.loads(raw) if raw.strip().startswith(b"{") else {}
+
+
+@pytest.fixture(scope="session")
+def localstripe_base(tmp_path_factory):
+    """localstripe on a free port of 127.0.0.1 for the session; skipped, saying why, if it fails."""
+    if importlib.util.find_spec("localstripe") is None:
+        pytest.skip("localstripe is not installed (it is in the dev extra: make install)")
+    port = _free_port()
+    state = tmp_path_factory.mktemp("localstripe") / "state.pickle"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.shop.localstripe_server", str(port), str(state)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            localstripe_request(base, "DELETE", "/_config/data")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.skip(f"localstripe did not start: {process.stderr.read().decode()[-500:]}")
+            time.sleep(0.05)
+    yield base
+    process.terminate()
+    process.wait(timeout=5)
+
+
+@pytest.fixture
+def localstripe(localstripe_base, live_server, settings):
+    """Stripe settings aimed at an emptied localstripe that posts webhooks to our live server."""
+    localstripe_request(localstripe_base, "DELETE", "/_config/data")
+    localstripe_request(
+        localstripe_base,
+        "POST",
+        "/_config/webhooks/coachhouse",
+        {"url": live_server.url + "/shop/stripe/webhook/", "secret": LOCALSTRIPE_WEBHOOK_SECRET},
+    )
+    settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
+    settings.STRIPE_WEBHOOK_SECRET = LOCALSTRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe_base
+    return localstripe_base

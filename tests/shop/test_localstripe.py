@@ -1,0 +1,117 @@
+"""Against localstripe over real HTTP: PaymentIntents, card outcomes and real signed webhooks.
+
+localstripe sends its webhooks about a second after the event, so these tests wait for the
+event row to appear (polling the database, with a deadline) rather than sleeping blindly.
+"""
+
+import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from courses.models import Enrollment
+from shop.models import Order, PaymentEvent
+from tests.shop.conftest import LOCALSTRIPE_WEBHOOK_SECRET, localstripe_request
+from tests.shop.stripe_events import event, sign
+
+# Transactional, so the live server sees the rows; serialized rollback restores Wagtail's root page.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _wait_for_event(event_type: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not PaymentEvent.objects.filter(event_type=event_type).exists():
+        assert time.monotonic() < deadline, f"localstripe never delivered {event_type}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def placed_order(localstripe, client, user, course):
+    """A customer checked out: a pending order with a PaymentIntent at localstripe."""
+    client.force_login(user)
+    client.post(reverse("shop:cart_add"), {"course": course.pk})
+    response = client.post(reverse("shop:checkout"))
+    order = Order.objects.get()
+    assert response["Location"] == reverse("shop:stripe_payment", args=[order.number])
+    return order
+
+
+def _confirm(base: str, order: Order, payment_method: str) -> dict:
+    """What Stripe.js does in the browser: attach the card, then confirm."""
+    path = f"/v1/payment_intents/{order.gateway_reference}"
+    localstripe_request(base, "POST", path, {"payment_method": payment_method})
+    return localstripe_request(base, "POST", path + "/confirm", {})
+
+
+def test_checkout_creates_one_payment_intent_for_the_order_total(localstripe, placed_order, client):
+    intent = localstripe_request(
+        localstripe, "GET", f"/v1/payment_intents/{placed_order.gateway_reference}"
+    )
+    assert (intent["amount"], intent["currency"]) == (14900, "usd")
+    assert intent["metadata"] == {"order_number": placed_order.number}
+    client.post(reverse("shop:checkout"))
+    listing = localstripe_request(localstripe, "GET", "/v1/payment_intents")
+    assert len(listing["data"]) == 1
+
+
+def test_the_payment_page_hands_the_client_secret_to_the_payment_element(placed_order, client):
+    page = client.get(reverse("shop:stripe_payment", args=[placed_order.number]))
+    assert f'data-client-secret="{placed_order.gateway_reference}_secret_' in page.content.decode()
+    assert "https://js.stripe.com" in page["Content-Security-Policy"]
+
+
+def test_a_visa_payment_is_fulfilled_by_the_real_signed_webhook(
+    localstripe, placed_order, user, course
+):
+    _confirm(localstripe, placed_order, "pm_card_visa")
+    _wait_for_event("payment_intent.succeeded")
+    placed_order.refresh_from_db()
+    assert placed_order.status == "paid"
+    assert placed_order.gateway_charge.startswith("ch_")
+    assert Enrollment.objects.get(user=user, course=course).is_active
+
+
+def test_the_return_page_confirms_before_the_webhook_and_the_webhook_then_changes_nothing(
+    localstripe, placed_order, client
+):
+    _confirm(localstripe, placed_order, "pm_card_visa")
+    response = client.get(reverse("shop:payment_return", args=[placed_order.number]))
+    assert response["Location"] == reverse("courses:library")
+    placed_order.refresh_from_db()
+    assert placed_order.status == "paid"
+    _wait_for_event("payment_intent.succeeded")
+    assert Enrollment.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_card_fails_the_order_and_grants_nothing(localstripe, placed_order):
+    result = _confirm(localstripe, placed_order, "pm_card_chargeCustomerFail")
+    assert result["error"]["code"] == "card_declined"
+    _wait_for_event("payment_intent.payment_failed")
+    placed_order.refresh_from_db()
+    assert placed_order.status == "failed"
+    assert not Enrollment.objects.exists()
+
+
+def test_a_refund_at_stripe_revokes_access(localstripe, placed_order, client):
+    _confirm(localstripe, placed_order, "pm_card_visa")
+    _wait_for_event("payment_intent.succeeded")
+    localstripe_request(
+        localstripe, "POST", "/v1/refunds", {"payment_intent": placed_order.gateway_reference}
+    )
+    placed_order.refresh_from_db()
+    charge = localstripe_request(localstripe, "GET", f"/v1/charges/{placed_order.gateway_charge}")
+    assert charge["amount_refunded"] == 14900
+    # localstripe sends no charge.refunded, so the test sends Stripe's, built from the real charge.
+    payload = event("charge.refunded", charge)
+    response = client.post(
+        reverse("shop:stripe_webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, LOCALSTRIPE_WEBHOOK_SECRET),
+    )
+    assert response.status_code == 200
+    placed_order.refresh_from_db()
+    assert placed_order.status == "refunded"
+    assert not Enrollment.objects.get().is_active
