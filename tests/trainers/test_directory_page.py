@@ -2,6 +2,7 @@
 
 import pytest
 
+from trainers.demo import directory_page
 from trainers.exceptions import GeocoderUnavailable
 from trainers.models import TrainerDirectoryPage
 
@@ -27,6 +28,12 @@ def trainers(directory):
 def test_directory_page_lives_at_find_a_trainer_under_home(directory):
     assert directory.url == "/find-a-trainer/"
     assert TrainerDirectoryPage.parent_page_types == ["content.HomePage"]
+
+
+def test_editors_may_add_the_directory_under_home_once(home_page):
+    assert TrainerDirectoryPage.can_create_at(home_page)
+    directory_page()
+    assert not TrainerDirectoryPage.can_create_at(home_page)
 
 
 def test_zip_search_lists_nearby_trainers_with_distances(client, trainers):
