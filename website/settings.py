@@ -411,3 +411,11 @@ LOGGING = {
         "coachhouse": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Trainers -------------------------------------------------------------------
+
+# Dotted path of the place-search geocoder: the offline gazetteer, or
+# "trainers.geocoding.nominatim.NominatimGeocoder" (online, cached) for production.
+TRAINERS_GEOCODER = "trainers.geocoding.gazetteer.GazetteerGeocoder"
+# Contact-form messages one visitor (IP address) may send per hour.
+TRAINERS_CONTACT_RATE_PER_HOUR = 5

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("website.newsletter.urls")),
     path("", include("shop.urls")),
     path("", include("courses.urls")),
+    path("trainers/", include("trainers.urls")),
 ]
 
 if settings.DEBUG:

@@ -49,11 +49,11 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    # The courses and trainers index pages join this list when those apps are merged.
     subpage_types = [
         "content.EpisodeIndexPage",
         "content.ArticleIndexPage",
         "courses.CourseIndexPage",
+        "trainers.TrainerDirectoryPage",
     ]
     max_count = 1
 

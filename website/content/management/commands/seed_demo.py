@@ -8,6 +8,7 @@ from django.db import transaction
 SEEDERS = [
     "website.content.demo.seed_site_tree",
     "website.accounts.demo.seed",
+    "trainers.demo.seed",
     "courses.demo.seed",
     "shop.demo.seed",
     "website.newsletter.demo.seed",

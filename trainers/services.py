@@ -1,0 +1,268 @@
+"""State changes in the trainer directory."""
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .exceptions import AlreadyReviewed, ContactRateLimited, ImportRejected, PlaceNotFound
+from .geocoding import geocode_address
+from .models import Certification, Inquiry, ProfileChange, Trainer
+from .tasks import send_inquiry_email
+
+_HOUR = 60 * 60
+
+
+def _contact_allowed(client_key: str) -> bool:
+    """Count one attempt for this client; False once it is over the hourly allowance.
+
+    The counter lives in Django's cache (Redis in production, shared by every app
+    server); `add` then `incr` is atomic there, so concurrent posts cannot slip past it.
+    """
+    key = "trainers:contact:" + hashlib.sha256(client_key.encode()).hexdigest()
+    cache.add(key, 0, _HOUR)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, _HOUR)
+        attempts = 1
+    return attempts <= settings.TRAINERS_CONTACT_RATE_PER_HOUR
+
+
+def inquiry_send(
+    *, trainer: Trainer, name: str, email: str, message: str, client_key: str
+) -> Inquiry:
+    """Store a visitor's message to a published trainer and email it to them.
+
+    At most TRAINERS_CONTACT_RATE_PER_HOUR messages per client (IP address) per hour:
+    past that ContactRateLimited is raised and nothing is stored or sent. The email
+    goes out through the task queue; the visitor's address is its Reply-To, and the
+    trainer's address never reaches the visitor.
+    """
+    if not _contact_allowed(client_key):
+        raise ContactRateLimited
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(trainer=trainer, name=name, email=email, message=message)
+        send_inquiry_email.enqueue(inquiry_id=inquiry.pk)
+    return inquiry
+
+
+CSV_REQUIRED = ("external_id", "name", "email", "city", "country")
+CSV_OPTIONAL = (
+    "slug", "street", "region", "postal_code", "latitude", "longitude", "bio", "website", "phone",
+    "certifications", "specialties", "offers_online", "published",
+)  # fmt: skip
+_TRUE, _FALSE = {"1", "yes", "y", "true"}, {"0", "no", "n", "false", ""}
+_PLAIN_FIELDS = (
+    "name", "slug", "email", "street", "city", "region", "postal_code", "country", "latitude",
+    "longitude", "bio", "website", "phone", "offers_online", "is_published",
+)  # fmt: skip
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class _Row:
+    line: int
+    trainer: Trainer
+    certifications: set[Certification]
+    specialties: set[str]
+    state: str  # "created", "updated" or "unchanged"
+
+
+def _csv_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            [(0, f"The file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8.")]
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in CSV_REQUIRED if c not in columns]
+    if missing:
+        raise ImportRejected([(1, f"Missing column(s): {', '.join(missing)}.")])
+    rows = []
+    for record in reader:
+        values = {
+            (k or "").strip(): (v or "").strip() for k, v in record.items() if isinstance(v, str)
+        }
+        rows.append((reader.line_num, values))
+    return columns, rows
+
+
+def _flag(value: str, name: str, default: bool) -> bool:
+    value = value.lower()
+    if value == "":
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValidationError(f"{name} must be yes or no, not {value!r}.")
+
+
+def _prepare(line: int, values: dict, certs_by_key: dict[str, Certification]) -> _Row:
+    """The trainer this row describes (not saved), or ValidationError saying why not."""
+    existing = Trainer.objects.filter(external_id=values["external_id"]).first()
+    trainer = existing or Trainer(external_id=values["external_id"])
+    before = {f: getattr(trainer, f) for f in _PLAIN_FIELDS} if existing else None
+    trainer.name = values["name"]
+    trainer.slug = values.get("slug") or slugify(values["name"])
+    trainer.email = values["email"]
+    trainer.country = values["country"].upper()
+    for field in ("street", "city", "region", "postal_code", "bio", "website", "phone"):
+        setattr(trainer, field, values.get(field, ""))
+    trainer.offers_online = _flag(values.get("offers_online", ""), "offers_online", False)
+    trainer.is_published = _flag(values.get("published", ""), "published", True)
+    try:
+        lat, lng = values.get("latitude", ""), values.get("longitude", "")
+        trainer.latitude, trainer.longitude = (
+            (float(lat), float(lng)) if lat or lng else (None, None)
+        )
+    except ValueError:
+        raise ValidationError("latitude and longitude must be numbers.") from None
+    if trainer.latitude is None:
+        try:
+            place = geocode_address(
+                city=trainer.city,
+                region=trainer.region,
+                postal_code=trainer.postal_code,
+                country=trainer.country,
+            )
+        except PlaceNotFound:
+            raise ValidationError(
+                f"couldn't locate {trainer.city!r}; check the address or give coordinates."
+            ) from None
+        trainer.latitude, trainer.longitude = round(place.latitude, 6), round(place.longitude, 6)
+    trainer.full_clean(exclude=["photo", "user"])
+    wanted_certs = set()
+    for key in filter(None, (k.strip() for k in values.get("certifications", "").split(";"))):
+        cert = certs_by_key.get(key.casefold())
+        if cert is None:
+            raise ValidationError(f"unknown certification {key!r}.")
+        wanted_certs.add(cert)
+    specialties = {s.strip() for s in values.get("specialties", "").split(";") if s.strip()}
+    if existing is None:
+        state = "created"
+    else:
+        same = (
+            before == {f: getattr(trainer, f) for f in _PLAIN_FIELDS}
+            and set(existing.certifications.all()) == wanted_certs
+            and set(existing.specialties.names()) == specialties
+        )
+        state = "unchanged" if same else "updated"
+    return _Row(line, trainer, wanted_certs, specialties, state)
+
+
+def trainer_import_csv(
+    *, data: bytes, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
+    """Create or update trainers from a CSV file, keyed on `external_id`.
+
+    All or nothing: every row is validated (and geocoded when it has no coordinates)
+    before anything is written; any problem raises ImportRejected listing each bad
+    line and nothing changes. Importing the same file again reports every row unchanged.
+    `progress(done, total)` is called as rows are checked and then saved.
+    """
+    _, rows = _csv_rows(data)
+    certs_by_key = {}
+    for cert in Certification.objects.all():
+        certs_by_key[cert.name.casefold()] = certs_by_key[cert.slug] = cert
+    prepared, errors = [], []
+    seen = {"external_id": {}, "slug": {}}
+    total = len(rows)
+    for done, (line, values) in enumerate(rows, start=1):
+        missing = [c for c in CSV_REQUIRED if not values.get(c)]
+        try:
+            if missing:
+                raise ValidationError(f"{', '.join(missing)} must not be empty.")
+            row = _prepare(line, values, certs_by_key)
+            for key in ("external_id", "slug"):
+                value = getattr(row.trainer, key)
+                if value in seen[key]:
+                    raise ValidationError(f"{key} {value!r} is also on line {seen[key][value]}.")
+                seen[key][value] = line
+            prepared.append(row)
+        except ValidationError as exc:
+            errors.append((line, _reason(exc)))
+        if progress:
+            progress(done, total * 2)
+    if errors:
+        raise ImportRejected(errors)
+    summary = ImportSummary()
+    with transaction.atomic():
+        for done, row in enumerate(prepared, start=total + 1):
+            if row.state != "unchanged":
+                # Tags belong to the trainer's cluster and are written by its save().
+                row.trainer.specialties.set(sorted(row.specialties))
+                row.trainer.save()
+                row.trainer.certifications.set(row.certifications)
+            setattr(summary, row.state, getattr(summary, row.state) + 1)
+            if progress:
+                progress(done, total * 2)
+    return summary
+
+
+def _reason(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+PROPOSABLE_FIELDS = ("bio", "website", "phone", "specialties", "offers_online")
+
+
+def profile_change_submit(*, trainer: Trainer, user, **proposed) -> ProfileChange:
+    """Record a trainer's proposed changes to their own profile, for editor review.
+
+    Only the trainer's linked account may propose; the public profile does not change
+    until an editor approves. A pending proposal is replaced, so there is never more
+    than one waiting per trainer.
+    """
+    if trainer.user_id is None or trainer.user_id != user.pk:
+        raise PermissionDenied("Only the trainer's own account may propose changes.")
+    values = {field: proposed[field] for field in PROPOSABLE_FIELDS}
+    with transaction.atomic():
+        change, _ = ProfileChange.objects.update_or_create(
+            trainer=trainer,
+            status=ProfileChange.Status.PENDING,
+            defaults={**values, "submitted_by": user},
+        )
+    return change
+
+
+def profile_change_review(*, change: ProfileChange, approve: bool, reviewer) -> ProfileChange:
+    """Approve (apply to the public profile) or reject a pending proposal, exactly once.
+
+    The status moves from pending with a conditional update, so two editors deciding at
+    the same moment cannot both apply it; the loser gets AlreadyReviewed.
+    """
+    status = ProfileChange.Status.APPROVED if approve else ProfileChange.Status.REJECTED
+    with transaction.atomic():
+        moved = ProfileChange.objects.filter(
+            pk=change.pk, status=ProfileChange.Status.PENDING
+        ).update(status=status, reviewed_by=reviewer, reviewed_at=timezone.now())
+        if not moved:
+            raise AlreadyReviewed
+        change.refresh_from_db()
+        if approve:
+            trainer = change.trainer
+            for field in ("bio", "website", "phone", "offers_online"):
+                setattr(trainer, field, getattr(change, field))
+            trainer.specialties.set(change.specialty_names)
+            trainer.save()
+    return change
