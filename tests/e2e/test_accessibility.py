@@ -4,6 +4,7 @@ axe-core is vendored under tests/e2e/vendor/ (from the npm registry) and evaluat
 page through the DevTools protocol, which the site's Content-Security-Policy does not govern.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,10 @@ def log_in(page, email="customer@coachhouse.test"):
 def first_url(model_path: str) -> str:
     from django.apps import apps
 
-    return apps.get_model(model_path).objects.live().first().url
+    model = apps.get_model(model_path)
+    if model_path == "trainers.Trainer":
+        return f"/find-a-trainer/{model.objects.filter(is_published=True).first().slug}/"
+    return model.objects.live().first().url
 
 
 @pytest.mark.parametrize(
@@ -48,9 +52,13 @@ def first_url(model_path: str) -> str:
         "/shop/cart/",
         "/search/?q=vestibular",
         "/account/login/",
+        "/find-a-trainer/",
+        "/find-a-trainer/?q=60601&radius=50",
+        "trainers.Trainer",
     ],
 )
 def test_public_pages_have_no_serious_accessibility_violations(page, where):
+    page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), lambda route: route.abort())
     page.goto(where if where.startswith("/") else first_url(where))
     assert serious_violations(page) == []
 
@@ -98,3 +106,18 @@ def test_a_customer_can_fill_the_cart_and_reach_payment_with_the_keyboard_alone(
     tab_to(page, "Pay $134.10")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="My courses")).to_be_visible()
+
+
+def test_a_visitor_can_search_for_a_trainer_with_the_keyboard_alone(page):
+    page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), lambda route: route.abort())
+    page.goto("/find-a-trainer/")
+    tab_to(page, "Where")
+    page.keyboard.type("60601")
+    tab_to(page, "Search")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=2, name=re.compile("of 60601"))).to_be_visible()
+    first_result = page.locator(".trainer-list .trainer-card").first.get_by_role("link").first
+    name = first_result.inner_text()
+    tab_to(page, name)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
