@@ -1,5 +1,7 @@
 """Reads for the content pages: listings, related content and site search."""
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
@@ -7,6 +9,7 @@ from wagtail.models import Page
 from website.content import models as content
 
 MAX_QUERY_LENGTH = 200
+_NOT_A_WORD = re.compile(r"[^\w\s'\u2019-]")
 
 
 def searchable_page_types() -> list[type[Page]]:
@@ -80,9 +83,13 @@ def featured_courses(*, home) -> list[Page]:
 
 
 def clean_query(raw: str) -> str:
-    """The query as the backend gets it: printable characters, single spaces, at most 200 long."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
-    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+    """The query as the backend gets it: words, hyphens and apostrophes, single spaces, capped.
+
+    Quotes, brackets and symbols are query syntax to some full-text engines (SQLite's FTS5
+    fails on an unbalanced quote), so they never reach one.
+    """
+    words = _NOT_A_WORD.sub(" ", raw).split()
+    return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
 
 def search_pages(*, query: str):
