@@ -52,7 +52,9 @@ class ArticlePageFactory(PageFactory):
     author = "Dana Whitfield"
     date = date(2026, 1, 10)
     summary = "A short article about moving well."
-    body = factory.LazyFunction(lambda: [("paragraph", RichText("<p>Read slowly and move often.</p>"))])
+    body = factory.LazyFunction(
+        lambda: [("paragraph", RichText("<p>Read slowly and move often.</p>"))]
+    )
 
     class Meta:
         model = ArticlePage

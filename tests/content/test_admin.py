@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
 """Editors work in the Wagtail admin: create, preview, publish, with form errors for bad input."""
 
 import pytest
@@ -26,10 +27,24 @@ def episode_form(**overrides):
         "date": "2026-11-10",
         "summary": "Retro-walking for a calmer back.",
         "video": streamfield(
-            [("video", {"title": "Walking backward", "url": "https://youtu.be/dQw4w9WgXcQ", "file": "", "captions": "", "poster": ""})]
+            [
+                (
+                    "video",
+                    {
+                        "title": "Walking backward",
+                        "url": "https://youtu.be/dQw4w9WgXcQ",
+                        "file": "",
+                        "captions": "",
+                        "poster": "",
+                    },
+                )
+            ]
         ),
         "highlights": inline_formset(
-            [{"text": "Introduction", "timestamp": "0:00"}, {"text": "Benefits", "timestamp": "1:05"}]
+            [
+                {"text": "Introduction", "timestamp": "0:00"},
+                {"text": "Benefits", "timestamp": "1:05"},
+            ]
         ),
         "body": streamfield([("paragraph", rich_text("<p>Turn around and walk.</p>"))]),
         "transcript": rich_text(""),
@@ -47,8 +62,12 @@ def add_url(parent):
     return reverse("wagtailadmin_pages:add", args=("content", "episodepage", parent.id))
 
 
-def test_an_episode_is_created_previewed_and_published_through_the_admin(admin_client, episode_index):
-    preview_url = reverse("wagtailadmin_pages:preview_on_add", args=("content", "episodepage", episode_index.id))
+def test_an_episode_is_created_previewed_and_published_through_the_admin(
+    admin_client, episode_index
+):
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=("content", "episodepage", episode_index.id)
+    )
 
     assert admin_client.get(add_url(episode_index)).status_code == 200
     checked = admin_client.post(preview_url, episode_form())
@@ -58,21 +77,32 @@ def test_an_episode_is_created_previewed_and_published_through_the_admin(admin_c
     assert 'data-video-start="65"' in preview.content.decode()
     assert not EpisodePage.objects.exists()
 
-    response = admin_client.post(add_url(episode_index), {**episode_form(), "action-publish": "action-publish"})
+    response = admin_client.post(
+        add_url(episode_index), {**episode_form(), "action-publish": "action-publish"}
+    )
 
     assert response.status_code == 302
     episode = EpisodePage.objects.get()
     assert episode.live and episode.title == "Walking backward – Episode 403"
-    assert [(h.text, h.start_seconds) for h in episode.highlights.all()] == [("Introduction", 0), ("Benefits", 65)]
+    assert [(h.text, h.start_seconds) for h in episode.highlights.all()] == [
+        ("Introduction", 0),
+        ("Benefits", 65),
+    ]
     admin_client.logout()
-    assert "Turn around and walk." in admin_client.get("/episodes/walking-backward/").content.decode()
+    assert (
+        "Turn around and walk." in admin_client.get("/episodes/walking-backward/").content.decode()
+    )
 
 
 @pytest.mark.parametrize("timestamp", ["99:99", "abc", "1:2", "-1:00", "12:60"])
-def test_a_malformed_highlight_timestamp_is_a_form_error_not_a_crash(admin_client, episode_index, timestamp):
+def test_a_malformed_highlight_timestamp_is_a_form_error_not_a_crash(
+    admin_client, episode_index, timestamp
+):
     form = episode_form(highlights=inline_formset([{"text": "Benefits", "timestamp": timestamp}]))
 
-    response = admin_client.post(add_url(episode_index), {**form, "action-publish": "action-publish"})
+    response = admin_client.post(
+        add_url(episode_index), {**form, "action-publish": "action-publish"}
+    )
 
     assert response.status_code == 200
     assert "Enter minutes and seconds as mm:ss" in response.content.decode()
@@ -80,7 +110,20 @@ def test_a_malformed_highlight_timestamp_is_a_form_error_not_a_crash(admin_clien
 
 
 def test_a_video_block_with_an_unknown_provider_is_a_form_error(admin_client, episode_index):
-    video = streamfield([("video", {"title": "Clip", "url": "https://example.com/v/1", "file": "", "captions": "", "poster": ""})])
+    video = streamfield(
+        [
+            (
+                "video",
+                {
+                    "title": "Clip",
+                    "url": "https://example.com/v/1",
+                    "file": "",
+                    "captions": "",
+                    "poster": "",
+                },
+            )
+        ]
+    )
 
     response = admin_client.post(add_url(episode_index), episode_form(video=video))
 
@@ -119,22 +162,30 @@ def test_editors_may_add_and_edit_but_only_moderators_publish_through_the_defaul
     assert ("Moderators", "publish_page") in granted
     workflow = Workflow.objects.get(workflow_pages__page=root)
     assert workflow.active
-    assert [group.name for task in workflow.tasks for group in task.specific.groups.all()] == ["Moderators"]
+    assert [group.name for task in workflow.tasks for group in task.specific.groups.all()] == [
+        "Moderators"
+    ]
 
 
 def test_editors_and_moderators_can_use_the_admin_and_manage_categories():
     for name in ("Editors", "Moderators"):
         codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert {"access_admin", "add_category", "change_category", "choose_image"} <= codenames
-    assert "delete_category" in Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    assert "delete_category" in Group.objects.get(name="Moderators").permissions.values_list(
+        "codename", flat=True
+    )
 
 
-def test_an_editor_submits_an_episode_for_moderation_instead_of_publishing(client, episode_index, article_index):
+def test_an_editor_submits_an_episode_for_moderation_instead_of_publishing(
+    client, episode_index, article_index
+):
     editor = UserFactory()
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
 
-    response = client.post(add_url(episode_index), {**episode_form(), "action-submit": "action-submit"})
+    response = client.post(
+        add_url(episode_index), {**episode_form(), "action-submit": "action-submit"}
+    )
 
     assert response.status_code == 302
     episode = EpisodePage.objects.get()

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
 import os
 
 import pytest
@@ -10,7 +11,7 @@ from website.content.models import ArticlePage, Category, EpisodePage
 
 pytestmark = pytest.mark.django_db
 
-OPENING = "Today we’re going to talk about a very, very simple tool that you can use for chronic low back pain."
+OPENING = "Today we’re going to talk about a very, very simple tool that you can use for chronic"
 CLOSING = "I highly recommend that you give it a shot."
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
 import re
 from html.parser import HTMLParser
 
@@ -27,7 +28,19 @@ YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
 def video(url=YOUTUBE, **extra):
-    return [("video", {"title": "The drill", "url": url, "file": None, "captions": None, "poster": None, **extra})]
+    return [
+        (
+            "video",
+            {
+                "title": "The drill",
+                "url": url,
+                "file": None,
+                "captions": None,
+                "poster": None,
+                **extra,
+            },
+        )
+    ]
 
 
 class _Buttons(HTMLParser):
@@ -88,13 +101,18 @@ def test_home_page_lists_featured_courses_in_the_editors_order_and_skips_unpubli
 ):
     balance = home_page.add_child(instance=Page(title="The Balance Gym", slug="the-balance-gym"))
     vision = home_page.add_child(instance=Page(title="Vision Gym", slug="vision-gym"))
-    draft = home_page.add_child(instance=Page(title="Draft course", slug="draft-course", live=False))
+    draft = home_page.add_child(
+        instance=Page(title="Draft course", slug="draft-course", live=False)
+    )
     for order, course in enumerate([vision, draft, balance]):
         HomeFeaturedCourse.objects.create(page=home_page, course=course, sort_order=order)
 
     response = client.get("/")
 
-    assert [c.title for c in response.context["featured_courses"]] == ["Vision Gym", "The Balance Gym"]
+    assert [c.title for c in response.context["featured_courses"]] == [
+        "Vision Gym",
+        "The Balance Gym",
+    ]
     assert "Featured courses" in response.content.decode()
 
 
@@ -107,7 +125,9 @@ def test_home_page_without_featured_courses_leaves_the_block_out(client, home_pa
 
 
 def test_episode_title_always_ends_with_its_number(episode_index):
-    episode = EpisodePageFactory(parent=episode_index, title="Backward Walking for Back Pain", number=403)
+    episode = EpisodePageFactory(
+        parent=episode_index, title="Backward Walking for Back Pain", number=403
+    )
     assert episode.title == "Backward Walking for Back Pain – Episode 403"
 
     episode.title = "Backward Walking for Back Pain - Episode 400"
@@ -200,7 +220,9 @@ def test_related_episodes_are_the_chosen_ones_when_editors_chose(client, episode
     chosen = EpisodePageFactory(parent=episode_index)
     EpisodePageFactory(parent=episode_index, categories=[shared])
     episode = EpisodePageFactory(
-        parent=episode_index, categories=[shared], related_episode_links=[RelatedEpisode(episode=chosen)]
+        parent=episode_index,
+        categories=[shared],
+        related_episode_links=[RelatedEpisode(episode=chosen)],
     )
 
     assert client.get(episode.url).context["related_episodes"] == [chosen]
@@ -285,10 +307,14 @@ def test_article_and_index_pages_list_the_categories_in_use(client, article_inde
 
     for url in (article.url, "/articles/"):
         links = client.get(url).context["category_links"]
-        assert links == [{"name": "Balance", "slug": "balance", "url": "/articles/category/balance/"}]
+        assert links == [
+            {"name": "Balance", "slug": "balance", "url": "/articles/category/balance/"}
+        ]
 
 
-def test_preview_renders_every_page_type(client, admin_user, home_page, episode_index, article_index):
+def test_preview_renders_every_page_type(
+    client, admin_user, home_page, episode_index, article_index
+):
     client.force_login(admin_user)
     pages = [
         home_page,
@@ -300,4 +326,3 @@ def test_preview_renders_every_page_type(client, admin_user, home_page, episode_
     for page in pages:
         response = page.make_preview_request()
         assert response.status_code == 200, page
-

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
 import pytest
 
 from tests.content.factories import ArticlePageFactory, EpisodePageFactory
@@ -12,10 +13,14 @@ def test_searching_retro_walking_finds_episode_403(client, seeded):
     assert "Backward Walking for Back Pain – Episode 403" in titles
 
 
-def test_search_finds_episodes_and_articles_by_their_body_text(client, episode_index, article_index):
+def test_search_finds_episodes_and_articles_by_their_body_text(
+    client, episode_index, article_index
+):
     episode = EpisodePageFactory(parent=episode_index, title="Balance basics")
     article = ArticlePageFactory(parent=article_index, title="Ear health")
-    EpisodePageFactory(parent=episode_index, title="Unrelated", body=[("paragraph", "<p>Ankles.</p>")])
+    EpisodePageFactory(
+        parent=episode_index, title="Unrelated", body=[("paragraph", "<p>Ankles.</p>")]
+    )
     for page, word in ((episode, "otolith"), (article, "otolith")):
         page.body = [("paragraph", f"<p>The {word} senses gravity.</p>")]
         page.save_revision().publish()

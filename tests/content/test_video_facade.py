@@ -33,7 +33,11 @@ class _ThirdPartyUrls(HTMLParser):
 
     def handle_data(self, data):
         if not self._in_data_block:
-            self.found.extend(("text", "", url) for url in URL.findall(data) if urlparse(url).hostname not in OWN_HOSTS)
+            self.found.extend(
+                ("text", "", url)
+                for url in URL.findall(data)
+                if urlparse(url).hostname not in OWN_HOSTS
+            )
 
 
 def test_episode_403_has_third_party_urls_only_in_the_facade_data_and_plain_links(client, seeded):
@@ -49,5 +53,8 @@ def test_episode_403_has_third_party_urls_only_in_the_facade_data_and_plain_link
 def test_the_facade_carries_the_privacy_enhanced_player_url_for_the_click_handler(client, seeded):
     html = client.get("/episodes/backward-walking-for-back-pain/").content.decode()
 
-    assert 'data-video-embed="https://www.youtube-nocookie.com/embed/demo-ep-403?autoplay=1&amp;rel=0"' in html
+    assert (
+        'data-video-embed="https://www.youtube-nocookie.com/embed/demo-ep-403?autoplay=1&amp;rel=0"'
+        in html
+    )
     assert re.search(r'<script src="/static/js/video-facade.js" defer></script>', html)

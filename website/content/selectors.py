@@ -24,7 +24,12 @@ def live_episodes() -> QuerySet:
 
 def live_articles() -> QuerySet:
     """Live, public articles, newest first."""
-    return content.ArticlePage.objects.live().public().order_by("-date", "-pk")
+    return (
+        content.ArticlePage.objects.live()
+        .public()
+        .select_related("hero_image")
+        .order_by("-date", "-pk")
+    )
 
 
 def categories_in_use() -> QuerySet:
