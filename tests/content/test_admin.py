@@ -8,7 +8,7 @@ from wagtail.models import GroupPagePermission, Page, Workflow
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests.factories import UserFactory
-from website.content.models import EpisodePage
+from website.content.models import Category, EpisodePage
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,13 @@ def test_an_editor_submits_an_episode_for_moderation_instead_of_publishing(
     episode = EpisodePage.objects.get()
     assert not episode.live
     assert episode.current_workflow_state.status == "in_progress"
+
+
+def test_categories_are_edited_as_snippets_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("wagtailsnippets_content_category:add"),
+        {"name": "Breathing", "slug": "breathing", "description": "Calm, low breathing."},
+    )
+
+    assert response.status_code == 302
+    assert Category.objects.filter(slug="breathing", name="Breathing").exists()

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+from wagtail.contrib.redirects.models import Redirect
 
 from tests.content.factories import (
     ArticlePageFactory,
@@ -207,3 +208,13 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_area
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /admin/" in body and "Disallow: /account/" in body
+
+
+def test_an_editor_made_redirect_sends_visitors_to_the_moved_page(client, article_index):
+    article = ArticlePageFactory(parent=article_index, title="Ear health")
+    Redirect.objects.create(old_path="/blog/ear-health", redirect_page=article)
+
+    response = client.get("/blog/ear-health/")
+
+    assert response.status_code == 301
+    assert response["Location"] == article.url
