@@ -2,7 +2,10 @@
 import time
 
 import pytest
-from django.db import connection
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import OperationalError, connection
+from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
@@ -159,3 +162,33 @@ def test_views_outside_the_page_tree_are_never_cached(client, home_page):
     assert first.status_code == second.status_code == 200
     assert "public" not in first.get("Cache-Control", "")
     assert first.content != second.content  # a fresh CSRF token each time
+
+
+def test_a_page_that_renders_a_csrf_token_is_not_shared(client, episode, monkeypatch):
+    original = EpisodePage.get_context
+
+    def with_a_form(self, request, *args, **kwargs):
+        context = original(self, request, *args, **kwargs)
+        get_token(request)  # what {% csrf_token %} in a template does
+        return context
+
+    monkeypatch.setattr(EpisodePage, "get_context", with_a_form)
+
+    response = client.get(episode.url)
+
+    assert "private" in response["Cache-Control"]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(episode.url)
+    assert len(queries) > 1
+
+
+def test_the_page_cache_steps_aside_when_the_database_is_down(rf, monkeypatch):
+    def unreachable():
+        raise OperationalError("database is down")
+
+    monkeypatch.setattr(page_cache.selectors, "current_content_generation", unreachable)
+    request = rf.get("/episodes/")
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)
+
+    assert page_cache._cache_key(request) is None

@@ -13,7 +13,7 @@ import time
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -58,9 +58,13 @@ def _cache_key(request) -> str | None:
     page_number = request.GET.get("page", "")
     if page_number and not (page_number.isdigit() and len(page_number) <= 6):
         return None
+    try:
+        generation = _content_generation()
+    except DatabaseError:
+        return None  # the view underneath answers for the outage (503)
     identity = f"{request.get_host()}\n{request.path}\n{page_number}"
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"pages:{_content_generation()}:{digest}"
+    return f"pages:{generation}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -78,9 +82,17 @@ class PageCacheMiddleware:
         if key is None:
             patch_cache_control(response, private=True, no_cache=True, max_age=0)
             return response
+        if _carries_visitor_state(request, response):
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+            return response
         if request.method == "GET" and response.status_code == 200:
             cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
         return _public(response)
+
+
+def _carries_visitor_state(request, response) -> bool:
+    """A rendering that set a cookie or used a CSRF token belongs to this visitor alone."""
+    return bool(response.cookies) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
 def _public(response: HttpResponse) -> HttpResponse:
