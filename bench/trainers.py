@@ -24,7 +24,7 @@ POSTGRES_URL = os.environ.get(
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run() -> list[tuple[str, str]]:
+def run() -> list[tuple[str, str, str]]:
     """Benchmark SQLite and PostgreSQL; a missing PostgreSQL is reported, not fatal."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,17 +44,18 @@ def run() -> list[tuple[str, str]]:
             )
             if proc.returncode != 0:
                 reason = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-                rows.append((f"trainer search ({label})", f"skipped: {reason[:80]}"))
+                rows.append((f"trainer search ({label})", "skipped", reason[:80]))
                 continue
             for size, p50, p95, ratio in json.loads(proc.stdout):
                 rows.append(
                     (
-                        f"trainer search {label} {size // 1000}k p50 / p95",
+                        f"trainer search ({label}, {size // 1000}k trainers)",
+                        "p50 / p95",
                         f"{p50:.1f} ms / {p95:.1f} ms",
                     )
                 )
                 if ratio is not None:
-                    rows.append((f"trainer search {label} 100k vs 10k p50", f"{ratio:.2f}x"))
+                    rows.append((f"trainer search ({label})", "100k vs 10k p50", f"{ratio:.2f}x"))
     return rows
 
 

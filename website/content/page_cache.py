@@ -9,10 +9,11 @@ strings always get a fresh rendering.
 """
 
 import hashlib
+import time
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -25,6 +26,27 @@ from website.content.models import Category
 CACHE_SECONDS = 60 * 60
 BROWSER_SECONDS = 60
 CACHEABLE_PARAMS = {"page"}
+# How long a process trusts the content generation it last read from the database: other
+# processes see a publish within this long, and a cache hit usually needs no query at all.
+GENERATION_SECONDS = 1.0
+
+_generation: tuple[int, float] = (0, -GENERATION_SECONDS)
+
+
+def _content_generation() -> int:
+    global _generation  # a per-process memo, replaced whole
+    value, read_at = _generation
+    now = time.monotonic()
+    if now - read_at >= GENERATION_SECONDS:
+        value = selectors.current_content_generation()
+        _generation = (value, now)
+    return value
+
+
+def forget_content_generation() -> None:
+    """Make this process read the generation afresh on its next request."""
+    global _generation
+    _generation = (0, -GENERATION_SECONDS)
 
 
 def _cache_key(request) -> str | None:
@@ -37,7 +59,7 @@ def _cache_key(request) -> str | None:
     if page_number and not (page_number.isdigit() and len(page_number) <= 6):
         return None
     try:
-        generation = selectors.current_content_generation()
+        generation = _content_generation()
     except DatabaseError:
         return None  # the view underneath answers for the outage (503)
     identity = f"{request.get_host()}\n{request.path}\n{page_number}"
@@ -60,9 +82,17 @@ class PageCacheMiddleware:
         if key is None:
             patch_cache_control(response, private=True, no_cache=True, max_age=0)
             return response
+        if _carries_visitor_state(request, response):
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+            return response
         if request.method == "GET" and response.status_code == 200:
             cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
         return _public(response)
+
+
+def _carries_visitor_state(request, response) -> bool:
+    """A rendering that set a cookie or used a CSRF token belongs to this visitor alone."""
+    return bool(response.cookies) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -73,6 +103,9 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 def _content_changed(**kwargs) -> None:
     services.content_generation_bump()
+    forget_content_generation()
+    # Requests that read the old number before the publish committed must not keep it.
+    transaction.on_commit(forget_content_generation)
 
 
 def connect_signals() -> None:

@@ -1,18 +1,20 @@
 """Reads for the content pages: listings, related content and site search."""
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
-from courses.models import CoursePage
 from website.content import models as content
 
 MAX_QUERY_LENGTH = 200
+_NOT_A_WORD = re.compile(r"[^\w\s'\u2019-]")
 
 
 def searchable_page_types() -> list[type[Page]]:
     """The page types site search covers; add a model here to make it searchable."""
-    return [content.EpisodePage, content.ArticlePage, CoursePage]
+    return [content.EpisodePage, content.ArticlePage]
 
 
 def live_episodes() -> QuerySet:
@@ -22,7 +24,12 @@ def live_episodes() -> QuerySet:
 
 def live_articles() -> QuerySet:
     """Live, public articles, newest first."""
-    return content.ArticlePage.objects.live().public().order_by("-date", "-pk")
+    return (
+        content.ArticlePage.objects.live()
+        .public()
+        .select_related("hero_image")
+        .order_by("-date", "-pk")
+    )
 
 
 def categories_in_use() -> QuerySet:
@@ -81,14 +88,13 @@ def featured_courses(*, home) -> list[Page]:
 
 
 def clean_query(raw: str) -> str:
-    """The query as the backend gets it: words (letters, digits, inner hyphens and apostrophes),
-    single spaces, at most 200 characters.
+    """The query as the backend gets it: words, hyphens and apostrophes, single spaces, capped.
 
-    Quotes, brackets and other punctuation are search-syntax to SQLite's FTS5 and PostgreSQL's
-    tsquery, so a stray `")` would be a syntax error rather than a search.
+    Quotes, brackets and symbols are query syntax to some full-text engines (SQLite's FTS5
+    fails on an unbalanced quote), so they never reach one.
     """
-    words = "".join(ch if ch.isalnum() or ch in "-'" else " " for ch in raw)
-    return " ".join(word.strip("-'") for word in words.split())[:MAX_QUERY_LENGTH].strip()
+    words = _NOT_A_WORD.sub(" ", raw).split()
+    return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
 
 def search_pages(*, query: str):

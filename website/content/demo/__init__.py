@@ -11,7 +11,7 @@ from django.core.files.images import ImageFile
 from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageColor, ImageDraw, ImageFont
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
@@ -26,6 +26,7 @@ from website.content.models import (
     EpisodePage,
     HomePage,
 )
+from website.content.models.episodes import EPISODE_SUFFIX
 
 PALETTES = [
     ("#0f5c63", "#1f8a84"),
@@ -102,18 +103,15 @@ def seed_site_tree(*, stdout) -> None:
     stdout.write("Site tree: home page at /, episodes at /episodes/, articles at /articles/")
 
 
-def demo_image(title: str, palette: tuple[str, str]) -> Image:
-    """A 1280x720 PNG drawn locally (gradient, circles, the title), stored once per title."""
+def demo_image(title: str, palette: tuple[str, str], *, eyebrow: str = "") -> Image:
+    """A 1280x720 PNG drawn locally (gradient, circles, eyebrow, title), stored once per title."""
     existing = Image.objects.filter(title=title).first()
     if existing:
         return existing
     width, height = 1280, 720
     canvas = PILImage.new("RGB", (width, height), palette[0])
     draw = ImageDraw.Draw(canvas)
-    start, end = (
-        PILImage.new("RGB", (1, 1), palette[0]).getpixel((0, 0)),
-        PILImage.new("RGB", (1, 1), palette[1]).getpixel((0, 0)),
-    )
+    start, end = ImageColor.getrgb(palette[0]), ImageColor.getrgb(palette[1])
     for x in range(width):
         mix = x / width
         draw.line(
@@ -127,10 +125,13 @@ def demo_image(title: str, palette: tuple[str, str]) -> Image:
             outline=(255, 255, 255),
             width=6,
         )
+    if eyebrow:
+        small = ImageFont.load_default(size=30)
+        draw.text((72, 380), eyebrow.upper(), font=small, fill=(255, 210, 174))
+    # Pillow's built-in font has no typographic dashes; the eyebrow carries the episode number.
+    headline = textwrap.fill(EPISODE_SUFFIX.sub("", title), 30)
     font = ImageFont.load_default(size=54)
-    draw.multiline_text(
-        (72, 430), textwrap.fill(title, 30), font=font, fill=(255, 255, 255), spacing=12
-    )
+    draw.multiline_text((72, 430), headline, font=font, fill=(255, 255, 255), spacing=12)
     buffer = BytesIO()
     canvas.save(buffer, format="PNG")
     image = Image(title=title, file=ImageFile(buffer, name=f"{slugify(title)[:80]}.png"))
@@ -166,7 +167,7 @@ def _categories(slugs: list[str]) -> list[Category]:
 def _create_episode(spec: dict, *, palette: tuple[str, str], course: Page | None = None) -> None:
     if EpisodePage.objects.filter(number=spec["number"]).exists():
         return
-    poster = demo_image(spec["title"], palette)
+    poster = demo_image(spec["title"], palette, eyebrow=f"Episode {spec['number']}")
     episode = EpisodePage(
         title=spec["title"],
         slug=spec["slug"],
@@ -204,7 +205,7 @@ def _create_article(spec: dict, *, palette: tuple[str, str]) -> None:
         date=spec["date"],
         summary=spec["summary"],
         search_description=spec["summary"],
-        hero_image=demo_image(spec["title"], palette),
+        hero_image=demo_image(spec["title"], palette, eyebrow="Article"),
         body=_body(spec["body"]),
     )
     article.categories = _categories(spec["categories"])

@@ -147,20 +147,15 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
             data["contentUrl"] = request.build_absolute_uri(video["file"].url)
         elif provider := parse_video_url(video.get("url") or ""):
             data["embedUrl"] = provider.embed_url.split("?")[0]
-        starts = [
-            (h, h.start_seconds) for h in self.highlights.all() if h.start_seconds is not None
+        timed = [
+            (h.text, h.start_seconds) for h in self.highlights.all() if h.start_seconds is not None
         ]
-        ends = [start for _, start in starts[1:]] + [None]
         clips = []
-        for (highlight, start), end in zip(starts, ends, strict=True):
-            clip = {
-                "@type": "Clip",
-                "name": highlight.text,
-                "startOffset": start,
-                "url": f"{url}#t={start}",
-            }
-            if end is not None and end > start:
-                clip["endOffset"] = end
+        for position, (name, start) in enumerate(timed):
+            clip = {"@type": "Clip", "name": name, "startOffset": start, "url": f"{url}#t={start}"}
+            following = [later for _, later in timed[position + 1 :] if later > start]
+            if following:
+                clip["endOffset"] = following[0]
             clips.append(clip)
         if clips:
             data["hasPart"] = clips

@@ -1,0 +1,84 @@
+# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
+import pytest
+
+from tests.content.factories import ArticlePageFactory, EpisodePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_searching_retro_walking_finds_episode_403(client, seeded):
+    response = client.get("/search/", {"q": "retro-walking"})
+
+    titles = [page.title for page in response.context["results"]]
+    assert "Backward Walking for Back Pain – Episode 403" in titles
+
+
+def test_search_finds_episodes_and_articles_by_their_body_text(
+    client, episode_index, article_index
+):
+    episode = EpisodePageFactory(parent=episode_index, title="Balance basics")
+    article = ArticlePageFactory(parent=article_index, title="Ear health")
+    EpisodePageFactory(
+        parent=episode_index, title="Unrelated", body=[("paragraph", "<p>Ankles.</p>")]
+    )
+    for page, word in ((episode, "otolith"), (article, "otolith")):
+        page.body = [("paragraph", f"<p>The {word} senses gravity.</p>")]
+        page.save_revision().publish()
+
+    response = client.get("/search/", {"q": "otolith"})
+
+    assert {page.pk for page in response.context["results"]} == {episode.pk, article.pk}
+
+
+def test_search_leaves_out_unpublished_pages(client, episode_index):
+    EpisodePageFactory(parent=episode_index, title="Secret draft", live=False)
+
+    response = client.get("/search/", {"q": "Secret draft"})
+
+    assert list(response.context["results"]) == []
+    assert "Nothing matched" in response.content.decode()
+
+
+def test_an_empty_query_shows_a_helpful_page_instead_of_results(client, seeded):
+    response = client.get("/search/", {"q": "   "})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["results"] is None
+    assert "What are you looking for?" in html
+    assert "/articles/category/back-pain/" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "a" * 1000,
+        "back " * 200,
+        "😀🏃‍♀️ ﷽ \u202e reversed \u0000 nul \u200b",
+        '"unbalanced quote AND (OR NOT * ^ NEAR(',
+        "ÅÄÖ Ωμέγα 背中の痛み",
+        "don't -- ' ''",
+        "\\ %_ ; DROP TABLE",
+    ],
+)
+def test_odd_or_huge_queries_get_a_normal_results_page(client, seeded, query):
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert len(response.context["query"]) <= 200
+
+
+def test_a_query_of_only_symbols_is_treated_as_empty(client, seeded):
+    response = client.get("/search/", {"q": '"*()^'})
+
+    assert response.context["results"] is None
+
+
+def test_search_results_past_the_last_page_show_the_last_page(client, episode_index):
+    for _ in range(12):
+        EpisodePageFactory(parent=episode_index, title="Breathing drill")
+
+    response = client.get("/search/", {"q": "breathing", "page": "50"})
+
+    assert response.status_code == 200
+    assert response.context["results"].number == 2

@@ -1,0 +1,60 @@
+"""The episode page makes no request to a video provider until the visitor presses play."""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+OWN_HOSTS = {"testserver", "localhost", None}
+URL = re.compile(r"https?://[^\s\"'<>]+")
+
+
+class _ThirdPartyUrls(HTMLParser):
+    """Third-party URLs by where they occur; JSON-LD blocks are data, never fetched."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+        self._in_data_block = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._in_data_block = tag == "script" and attrs.get("type") == "application/ld+json"
+        for name, value in attrs.items():
+            for url in URL.findall(value or ""):
+                if urlparse(url).hostname not in OWN_HOSTS:
+                    self.found.append((tag, name, url))
+
+    def handle_endtag(self, tag):
+        self._in_data_block = False
+
+    def handle_data(self, data):
+        if not self._in_data_block:
+            self.found.extend(
+                ("text", "", url)
+                for url in URL.findall(data)
+                if urlparse(url).hostname not in OWN_HOSTS
+            )
+
+
+def test_episode_403_has_third_party_urls_only_in_the_facade_data_and_plain_links(client, seeded):
+    response = client.get("/episodes/backward-walking-for-back-pain/")
+    parser = _ThirdPartyUrls()
+    parser.feed(response.content.decode())
+
+    places = {(tag, attribute) for tag, attribute, _ in parser.found}
+    assert places == {("button", "data-video-embed"), ("a", "href")}
+    assert "<iframe" not in response.content.decode()
+
+
+def test_the_facade_carries_the_privacy_enhanced_player_url_for_the_click_handler(client, seeded):
+    html = client.get("/episodes/backward-walking-for-back-pain/").content.decode()
+
+    assert (
+        'data-video-embed="https://www.youtube-nocookie.com/embed/demo-ep-403?autoplay=1&amp;rel=0"'
+        in html
+    )
+    assert re.search(r'<script src="/static/js/video-facade.js" defer></script>', html)
