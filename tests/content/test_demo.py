@@ -5,8 +5,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from wagtail.images.models import Image
-from wagtail.models import Page
 
+from courses.models import CoursePage
+from website.content import demo
 from website.content.models import ArticlePage, Category, EpisodePage
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +63,9 @@ def test_episode_403_carries_the_spoken_article_verbatim_with_the_trainer_call_t
     assert [kind for kind, _ in blocks].index("trainer_finder") == 1
 
 
-def test_episode_403_promotes_the_balance_gym_when_that_course_exists(home_page):
-    course = home_page.add_child(instance=Page(title="The Balance Gym", slug="the-balance-gym"))
-
+def test_episode_403_promotes_the_balance_gym_when_that_course_exists():
     seed()
+    course = CoursePage.objects.get(slug="the-balance-gym")
 
     promos = [block.value for block in episode_403().body if block.block_type == "course_promo"]
     assert [(p["text"], p["page"]) for p in promos] == [
@@ -73,8 +73,18 @@ def test_episode_403_promotes_the_balance_gym_when_that_course_exists(home_page)
     ]
 
 
-def test_episode_403_leaves_the_course_promo_out_while_there_is_no_course(seeded):
+def test_episode_403_leaves_the_course_promo_out_while_there_is_no_course():
+    with open(os.devnull, "w") as quiet:
+        demo.seed_site_tree(stdout=quiet)
+        demo.seed(stdout=quiet)
     assert "course_promo" not in [block.block_type for block in episode_403().body]
+
+
+def test_the_demo_features_courses_on_the_home_page(seeded):
+    from website.content.models import HomePage
+
+    featured = [link.course.slug for link in HomePage.objects.get().featured_courses.all()]
+    assert "the-balance-gym" in featured
 
 
 def test_the_demo_has_more_episodes_and_articles_in_several_categories_with_local_images(seeded):

@@ -5,12 +5,16 @@ from html.parser import HTMLParser
 import pytest
 from wagtail.models import Page
 
+from courses.demo import course_index as demo_course_index
+from courses.models import CourseIndexPage
 from tests.content.factories import (
     ArticlePageFactory,
     CategoryFactory,
     EpisodePageFactory,
     ImageFactory,
 )
+from tests.courses.factories import CoursePageFactory
+from trainers.models import TrainerDirectoryPage
 from website.content.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -57,7 +61,11 @@ class _Buttons(HTMLParser):
 @pytest.mark.parametrize(
     ("page_type", "parents", "children"),
     [
-        (HomePage, {Page}, {EpisodeIndexPage, ArticleIndexPage}),
+        (
+            HomePage,
+            {Page},
+            {EpisodeIndexPage, ArticleIndexPage, CourseIndexPage, TrainerDirectoryPage},
+        ),
         (EpisodeIndexPage, {HomePage}, {EpisodePage}),
         (EpisodePage, {EpisodeIndexPage}, set()),
         (ArticleIndexPage, {HomePage}, {ArticlePage}),
@@ -99,11 +107,10 @@ def test_home_page_features_the_episode_the_editors_chose(client, home_page, epi
 def test_home_page_lists_featured_courses_in_the_editors_order_and_skips_unpublished_ones(
     client, home_page
 ):
-    balance = home_page.add_child(instance=Page(title="The Balance Gym", slug="the-balance-gym"))
-    vision = home_page.add_child(instance=Page(title="Vision Gym", slug="vision-gym"))
-    draft = home_page.add_child(
-        instance=Page(title="Draft course", slug="draft-course", live=False)
-    )
+    courses = demo_course_index()
+    balance = CoursePageFactory(parent=courses, title="The Balance Gym", price_cents=14900)
+    vision = CoursePageFactory(parent=courses, title="Vision Gym")
+    draft = CoursePageFactory(parent=courses, title="Draft course", live=False)
     for order, course in enumerate([vision, draft, balance]):
         HomeFeaturedCourse.objects.create(page=home_page, course=course, sort_order=order)
 
@@ -114,6 +121,7 @@ def test_home_page_lists_featured_courses_in_the_editors_order_and_skips_unpubli
         "The Balance Gym",
     ]
     assert "Featured courses" in response.content.decode()
+    assert "$149.00" in response.content.decode()
 
 
 def test_home_page_without_featured_courses_leaves_the_block_out(client, home_page):
@@ -189,22 +197,28 @@ def test_trainer_call_to_action_links_the_trainer_directory_by_default(client, e
     assert f'<a href="/find-a-trainer/">{text}</a>' in html
 
 
-def test_course_promo_links_the_chosen_course_page(client, home_page, episode_index):
-    course = home_page.add_child(instance=Page(title="The Balance Gym", slug="the-balance-gym"))
+def test_course_promo_links_the_chosen_course_page_with_its_price(client, home_page, episode_index):
+    course = CoursePageFactory(
+        parent=demo_course_index(),
+        title="The Balance Gym",
+        slug="the-balance-gym",
+        price_cents=14900,
+    )
     text = "Learn more about the vestibular system with The Balance Gym"
     block = {"text": text, "page": course, "url": "", "link_text": ""}
     episode = EpisodePageFactory(parent=episode_index, body=[("course_promo", block)])
 
     html = client.get(episode.url).content.decode()
 
-    assert f'<a href="/the-balance-gym/">{text}</a>' in html
+    assert f'<a href="/courses/the-balance-gym/">{text}</a>' in html
     assert ">The Balance Gym</a>" in html
+    assert "$149.00" in html
 
 
 def test_course_promo_disappears_when_its_course_is_unpublished_and_has_no_fallback(
     client, home_page, episode_index
 ):
-    course = home_page.add_child(instance=Page(title="The Balance Gym", slug="the-balance-gym"))
+    course = CoursePageFactory(parent=demo_course_index(), title="The Balance Gym")
     block = {"text": "Learn more with The Balance Gym", "page": course, "url": "", "link_text": ""}
     episode = EpisodePageFactory(parent=episode_index, body=[("course_promo", block)])
     course.unpublish()

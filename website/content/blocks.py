@@ -142,6 +142,7 @@ class CoursePromoBlock(CallToActionBlock):
     For example "Learn more about the vestibular system with The Balance Gym".
     """
 
+    page = blocks.PageChooserBlock(required=False, page_type="courses.CoursePage")
     default_link_text = "See the course"
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
+from courses.models import CoursePage
 from website.content import models as content
 
 MAX_QUERY_LENGTH = 200
@@ -14,7 +15,7 @@ _NOT_A_WORD = re.compile(r"[^\w\s'\u2019-]")
 
 def searchable_page_types() -> list[type[Page]]:
     """The page types site search covers; add a model here to make it searchable."""
-    return [content.EpisodePage, content.ArticlePage]
+    return [content.EpisodePage, content.ArticlePage, CoursePage]
 
 
 def live_episodes() -> QuerySet:
@@ -81,10 +82,10 @@ def related_episodes(*, episode, limit: int = 3) -> list:
     )
 
 
-def featured_courses(*, home) -> list[Page]:
-    """The live pages the editors featured on the home page, in their order."""
+def featured_courses(*, home) -> list[CoursePage]:
+    """The live courses the editors featured on the home page, in their order."""
     links = home.featured_courses.select_related("course")
-    return [link.course.specific for link in links if link.course.live]
+    return [link.course for link in links if link.course.live]
 
 
 def clean_query(raw: str) -> str:

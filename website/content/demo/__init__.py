@@ -16,6 +16,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from courses.models import CoursePage
 from website.content.demo import episode_403, library
 from website.content.models import (
     ArticleIndexPage,
@@ -24,6 +25,7 @@ from website.content.models import (
     EpisodeHighlight,
     EpisodeIndexPage,
     EpisodePage,
+    HomeFeaturedCourse,
     HomePage,
 )
 from website.content.models.episodes import EPISODE_SUFFIX
@@ -213,6 +215,15 @@ def _create_article(spec: dict, *, palette: tuple[str, str]) -> None:
     _publish_child(article_index(), article)
 
 
+def _feature_courses() -> None:
+    """Put the first three live courses on the home page, unless editors chose some already."""
+    home = home_page()
+    if home.featured_courses.exists():
+        return
+    for order, course in enumerate(CoursePage.objects.live().order_by("path")[:3]):
+        HomeFeaturedCourse.objects.create(page=home, course=course, sort_order=order)
+
+
 def seed(*, stdout) -> None:
     """Episode 403 from the seed text, five more episodes and six articles, once each."""
     course = Page.objects.filter(slug="the-balance-gym").first()
@@ -235,6 +246,7 @@ def seed(*, stdout) -> None:
         _create_episode(spec, palette=PALETTES[i % len(PALETTES)])
     for i, spec in enumerate(library.ARTICLES):
         _create_article(spec, palette=PALETTES[i % len(PALETTES)])
+    _feature_courses()
     stdout.write(
         f"Content: {EpisodePage.objects.count()} episodes, {ArticlePage.objects.count()} articles, "
         f"{Category.objects.count()} categories; "

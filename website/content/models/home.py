@@ -80,7 +80,7 @@ class HomeFeaturedCourse(Orderable):
     """A course the editors put on the home page, in their order."""
 
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_courses")
-    course = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
 
     panels = [FieldPanel("course")]
 
