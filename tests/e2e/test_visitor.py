@@ -51,7 +51,7 @@ def test_visitor_watches_episode_403_jumps_to_a_highlight_and_browses_by_categor
     page.goto("/search/")
     page.get_by_label("Search episodes and articles").fill("vestibular")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("status")).to_contain_text("for “vestibular”")
+    expect(page.locator(".search-count")).to_contain_text("for “vestibular”")
     expect(
         page.get_by_role("link", name="Backward Walking for Back Pain – Episode 403")
     ).to_be_visible()
