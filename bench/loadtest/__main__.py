@@ -24,33 +24,32 @@ BUYERS = 1000
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 
-def run_locust(base: str, duration: str, users: int, env: dict[str, str]) -> dict:
+def run_locust(base: str, duration: str, users: int, env: dict[str, str], folder: Path) -> dict:
     """Drive the scenario with locust headless; return what the locustfile recorded."""
-    with tempfile.TemporaryDirectory() as folder:
-        results = Path(folder) / "results.json"
-        command = [
-            str(server.BIN / "locust"),
-            f"--locustfile={LOCUSTFILE}",
-            "--headless",
-            "--only-summary",
-            f"--host={base}",
-            f"--users={users}",
-            f"--spawn-rate={max(1, users // 5)}",
-            f"--run-time={duration}",
-            "--stop-timeout=10",
-            "--loglevel=WARNING",
-        ]
-        locust_env = {
-            **env,
-            "PYTHONPATH": str(server.ROOT),
-            "LOADTEST_RESULTS": str(results),
-            "LOADTEST_BUYERS": str(BUYERS),
-        }
-        # locust's own exit code only repeats the error count we compute ourselves.
-        subprocess.run(command, cwd=server.ROOT, env=locust_env, check=False)  # noqa: S603
-        if not results.exists():
-            raise RuntimeError("locust stopped without recording results")
-        return json.loads(results.read_text())
+    results = folder / "results.json"
+    command = [
+        str(server.BIN / "locust"),
+        f"--locustfile={LOCUSTFILE}",
+        "--headless",
+        "--only-summary",
+        f"--host={base}",
+        f"--users={users}",
+        f"--spawn-rate={max(1, users // 5)}",
+        f"--run-time={duration}",
+        "--stop-timeout=10",
+        "--loglevel=WARNING",
+    ]
+    locust_env = {
+        **env,
+        "PYTHONPATH": str(server.ROOT),
+        "LOADTEST_RESULTS": str(results),
+        "LOADTEST_SESSIONS": str(folder / "sessions.json"),
+    }
+    # locust's own exit code only repeats the error count we compute ourselves.
+    subprocess.run(command, cwd=server.ROOT, env=locust_env, check=False)  # noqa: S603
+    if not results.exists():
+        raise RuntimeError("locust stopped without recording results")
+    return json.loads(results.read_text())
 
 
 def check_data() -> tuple[int, list[str]]:
@@ -69,7 +68,8 @@ def check_data() -> tuple[int, list[str]]:
         connections.close_all()
 
 
-def create_buyer_pool() -> None:
+def create_buyer_pool(sessions_file: Path) -> None:
+    """Create the buyers and write their session keys, in order, as JSON to `sessions_file`."""
     import django
 
     django.setup()
@@ -77,7 +77,7 @@ def create_buyer_pool() -> None:
 
     from bench.loadtest.buyers import create_buyers
 
-    create_buyers(BUYERS)
+    sessions_file.write_text(json.dumps(create_buyers(BUYERS)))
     connections.close_all()
 
 
@@ -89,14 +89,17 @@ def main() -> int:
     server.stop_on_sigterm()
     server.flush_redis()
     try:
-        with server.throwaway_database("coachhouse_loadtest") as database_url:
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            server.throwaway_database("coachhouse_loadtest") as database_url,
+        ):
             env = server.site_environment(database_url, server.REDIS_URL)
             server.prepare_site(env)
             # Settings are read from the environment when Django starts in this process.
             os.environ.update(env)
-            create_buyer_pool()
+            create_buyer_pool(Path(folder) / "sessions.json")
             with server.gunicorn(env, "loadtest") as base:
-                results = run_locust(base, args.duration, args.users, env)
+                results = run_locust(base, args.duration, args.users, env, Path(folder))
             paid, problems = check_data()
     finally:
         server.flush_redis()
