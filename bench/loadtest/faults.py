@@ -31,8 +31,9 @@ from tests.shop.stripe_events import event, payment_intent, sign
 FAST_SECONDS = 5.0
 OUTAGE_SECONDS = 4.0
 RECOVERY_SECONDS = 20.0
-# Pages that cannot answer without the database: none is in the shared page cache (an
-# anonymous visitor's empty cart, by contrast, renders without touching the database).
+# Pages that cannot answer without the database. (The shared page cache is keyed by a
+# number read from the database, so it answers 503 too; an anonymous visitor's empty cart,
+# by contrast, renders without touching the database and keeps answering 200.)
 DATABASE_PAGES = ["/search/?q=balance", "/courses/the-balance-gym/", "/healthz"]
 CACHE_PAGES = [
     "/",
@@ -111,7 +112,7 @@ class Prober(threading.Thread):
         turn = 0
         while not self.stopping.is_set():
             path = self.paths[turn % len(self.paths)]
-            status, seconds, _ = server.get(self.base + path, timeout=FAST_SECONDS * 3)
+            status, seconds, _, _ = server.get(self.base + path, timeout=FAST_SECONDS * 3)
             self.answers.append(Answer(time.monotonic(), path, status, seconds))
             turn += 1
             self.stopping.wait(0.2)
@@ -158,7 +159,9 @@ def drill_postgres_restart(base: str) -> list[Check]:
     time.sleep(2)
     with postgres_down():
         down_from = time.monotonic()
-        time.sleep(OUTAGE_SECONDS)
+        time.sleep(OUTAGE_SECONDS / 2)
+        search_status, _, _, search_headers = server.get(f"{base}/search/?q=balance")
+        time.sleep(OUTAGE_SECONDS / 2)
         down_until = time.monotonic()
     recovered = {
         path: wait_for_status(base + path, 200, RECOVERY_SECONDS) for path in DATABASE_PAGES
@@ -185,6 +188,11 @@ def drill_postgres_restart(base: str) -> list[Check]:
                 ", ".join(sorted({f"{a.path} {a.status}" for a in during if a.status != 503}))
                 or "none"
             ),
+        ),
+        Check(
+            "a 503 during the outage tells clients when to retry (Retry-After)",
+            search_status == 503 and "Retry-After" in search_headers,
+            f"{search_status}, Retry-After: {search_headers.get('Retry-After', 'missing')}",
         ),
         Check(
             f"every answer comes within {FAST_SECONDS:.0f} s",
@@ -257,14 +265,14 @@ def drill_redis_down(database_url: str) -> list[Check]:
     env = server.site_environment(database_url, nowhere, **STRIPE)
     with server.gunicorn(env, "faults-redis-down") as base:
         pages = {path: server.get(base + path) for path in CACHE_PAGES}
-        health_status, _, health_body = server.get(f"{base}/healthz")
+        health_status, _, health_body, _ = server.get(f"{base}/healthz")
     health = json.loads(health_body or b"{}")
-    slowest = max(seconds for _, seconds, _ in pages.values())
+    slowest = max(answer[1] for answer in pages.values())
     return [
         Check(
             "pages answer 200 without Redis",
-            all(status == 200 for status, _, _ in pages.values()),
-            ", ".join(f"{path} {status}" for path, (status, _, _) in pages.items()),
+            all(answer[0] == 200 for answer in pages.values()),
+            ", ".join(f"{path} {answer[0]}" for path, answer in pages.items()),
         ),
         Check(
             f"each page answers within {FAST_SECONDS:.0f} s without Redis",

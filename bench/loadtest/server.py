@@ -108,16 +108,17 @@ def prepare_site(env: dict[str, str]) -> None:
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
 
 
-def get(url: str, timeout: float = 5) -> tuple[int, float, bytes]:
-    """GET `url`: the status (0 when nothing answered), the seconds taken and the body."""
+def get(url: str, timeout: float = 5) -> tuple[int, float, bytes, dict[str, str]]:
+    """GET `url`: the status (0 when nothing answered), the seconds taken, body and headers."""
     started = time.monotonic()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback
-            return response.status, time.monotonic() - started, response.read()
+            body = response.read()
+            return response.status, time.monotonic() - started, body, dict(response.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, time.monotonic() - started, exc.read()
+        return exc.code, time.monotonic() - started, exc.read(), dict(exc.headers)
     except OSError:
-        return 0, time.monotonic() - started, b""
+        return 0, time.monotonic() - started, b"", {}
 
 
 @contextlib.contextmanager
