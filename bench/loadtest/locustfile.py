@@ -22,6 +22,7 @@ from locust import HttpUser, between, events, task
 from locust.exception import RescheduleTaskImmediately
 
 from bench.loadtest.buyers import BUYER_PASSWORD, buyer_email
+from bench.loadtest.pages import page_kind
 
 SEARCH_TERMS = ["balance", "vestibular", "posture", "breathing", "walking"]
 TRAINER_QUERIES = ["10001", "Austin", "90210", "balance", "online"]
@@ -44,19 +45,6 @@ failures: dict[str, int] = {}
 clock: dict[str, float] = {}
 
 
-def _classify(path: str) -> str | None:
-    parts = [part for part in path.split("/") if part]
-    if not parts:
-        return "home"
-    if parts[0] in {"episodes", "articles"}:
-        if len(parts) == 1:
-            return f"{parts[0]} index"
-        return "category" if parts[1] == "category" else parts[0].removesuffix("s")
-    if parts[0] == "courses" and len(parts) == 2:
-        return "course"
-    return None
-
-
 @events.test_start.add_listener
 def discover(environment, **kwargs):
     """Find the pages to visit from the sitemap, and whether the trainer directory is there."""
@@ -64,7 +52,7 @@ def discover(environment, **kwargs):
     sitemap = requests.get(f"{host}/sitemap.xml", timeout=10).text
     for url in re.findall(r"<loc>(.*?)</loc>", sitemap):
         path = urlsplit(url).path
-        kind = _classify(path)
+        kind = page_kind(path)
         if kind is not None:
             site.setdefault(kind, []).append(path)
     for path in site.get("course", []):
