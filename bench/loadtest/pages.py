@@ -2,9 +2,10 @@
 
 
 def page_kind(path: str) -> str | None:
-    """ "home", "episodes index", "episode", "articles index", "article", "category" or "course".
+    """The kind of page at `path`, or None for anything else the sitemap lists.
 
-    None for anything else the sitemap lists (lessons, the course index).
+    Kinds: home, episodes index, episode, articles index, article, category, course; the
+    course index and lessons are None.
     """
     parts = [part for part in path.split("/") if part]
     if not parts:
