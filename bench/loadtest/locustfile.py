@@ -162,6 +162,8 @@ class Visitor(HttpUser):
     def checkout(self):
         buyer = next(buyers)
         if buyer >= len(sessions):
+            if buyer == len(sessions):
+                print(f"Note: all {buyer} buyers have checked out; no more checkouts this run.")
             raise RescheduleTaskImmediately()
         self.client.cookies.clear()
         try:
