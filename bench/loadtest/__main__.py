@@ -87,6 +87,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20, help="concurrent simulated visitors")
     args = parser.parse_args()
     server.stop_on_sigterm()
+    sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the servers'
     server.flush_redis()
     try:
         with (

@@ -291,6 +291,7 @@ def drill_redis_down(database_url: str) -> list[Check]:
 
 def main() -> int:
     server.stop_on_sigterm()
+    sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the servers'
     server.flush_redis()
     checks: list[Check] = []
     try:
