@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo serve test lint bench clean
+.PHONY: help install run demo serve test lint bench loadtest faults clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,14 @@ lint: install ## Check the code with ruff
 
 bench: demo ## Run the benchmarks and print their numbers
 	$(BIN)/python -m bench
+
+DURATION ?= 60s
+USERS ?= 20
+loadtest: install ## Load-test a throwaway copy on 127.0.0.1 (DURATION=60s USERS=20), then check its data
+	$(BIN)/python -m bench.loadtest --duration $(DURATION) --users $(USERS)
+
+faults: install ## Drill outages on a throwaway copy: PostgreSQL restart, webhook while it is down, Redis down
+	$(BIN)/python -m bench.loadtest.faults
 
 clean: ## Remove the virtualenv, the demo database and collected static files
 	rm -rf $(VENV) var staticfiles
