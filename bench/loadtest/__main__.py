@@ -112,7 +112,7 @@ def main() -> int:
     print(f"\nLoad test: {args.users} users for {results['seconds']:.0f} s\n")
     print(table(lines))
     for message, count in sorted(results["failures"].items()):
-        print(f"  error ×{count}: {message}")
+        print(f"  error x{count}: {message}")
     print(
         f"\nConsistency ({paid} paid orders and the rest of the store): {len(problems)} problem(s)"
     )
