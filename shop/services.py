@@ -215,7 +215,7 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
     # transactions already serialise writers.
     Cart.objects.select_for_update().filter(pk=cart.pk).first()
     totals = cart_totals(cart=cart, user=user)
-    if not totals.courses:
+    if not totals.count:
         raise CartEmpty()
     if totals.coupon_error is not None:
         raise totals.coupon_error

@@ -14,6 +14,8 @@ import pytest
 # The course fixtures are shared: the store sells what tests/courses builds.
 from tests.courses.conftest import course, course_index, enrolled_user, free_lesson, paid_lesson  # noqa: F401
 from tests.courses.factories import CoursePageFactory
+from tests.factories import UserFactory
+from tests.shop.factories import issue_card
 
 
 @pytest.fixture
@@ -101,3 +103,17 @@ def localstripe(localstripe_base, live_server, settings):
     settings.STRIPE_WEBHOOK_SECRET = LOCALSTRIPE_WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe_base
     return localstripe_base
+
+
+# Gift cards ----------------------------------------------------------------
+
+
+@pytest.fixture
+def gift_card(db):
+    """An unclaimed $100 card."""
+    return issue_card(10000)
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
