@@ -28,6 +28,7 @@ class PromotionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Promotion
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def eligible_courses(self, create, extracted, **kwargs):
