@@ -337,13 +337,17 @@ def _customer_order(request, number: str) -> Order:
 
 
 def _after_payment(request, order: Order):
-    """Where a customer goes once the gateway has spoken: My courses, the cart, or the order."""
+    """Where a customer goes once the gateway has spoken: My courses (or the receipt when only
+    gift cards were bought), the cart, or the order."""
     order.refresh_from_db()
     if order.grants_access:
         messages.success(
             request,
             f"Thank you! Order {order.number} is paid; your receipt is on its way by email.",
         )
+        # An order of gift cards only has no course to start: show its receipt and codes.
+        if not order.lines.filter(is_gift_card=False).exists():
+            return redirect(order)
         return redirect("courses:library")
     if order.status == Order.Status.FAILED:
         messages.error(request, str(PaymentDeclined(order.failure_message)))

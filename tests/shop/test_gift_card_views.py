@@ -209,3 +209,19 @@ def test_my_gift_cards_lists_only_my_cards(client, user, other_user, gift_card):
     page = client.get(reverse("shop:gift_card_list")).content.decode()
     assert gift_card.display_code not in page
     assert "No gift cards in your account yet." in page
+
+
+def test_paying_for_gift_cards_only_lands_on_the_receipt_with_the_codes(
+    client, user, fifty, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    _buy(client, fifty)
+    client.post(reverse("shop:checkout"))
+    order = Order.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("shop:test_payment", args=[order.number]), {"action": "pay"}, follow=True
+        )
+    card = GiftCard.objects.get(order_line__order=order)
+    assert response.redirect_chain[-1][0] == order.get_absolute_url()
+    assert card.display_code in response.content.decode()
