@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db.models import Sum
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from shop.exceptions import (
     GiftCardBalanceTooLow,
@@ -343,3 +344,43 @@ def test_an_unusable_card_is_refused_saying_why(gift_card, user, change, error):
 def test_an_unknown_code_is_refused_without_saying_more(user):
     with pytest.raises(GiftCardNotFound):
         cart_apply_gift_card(cart=Cart.objects.create(user=user), code="NOPE-NOPE", user=user)
+
+
+# Scheduling on a backend that can defer (the database backend in production) -----
+
+
+@pytest.fixture
+def deferring_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend
+
+
+def test_a_dated_card_is_scheduled_for_nine_on_its_delivery_date(
+    user, deferring_tasks, django_capture_on_commit_callbacks
+):
+    cart = Cart.objects.create(user=user)
+    day = timezone.localdate() + timedelta(days=5)
+    cart_add_gift_card(
+        cart=cart,
+        denomination_id=GiftCardDenominationFactory().pk,
+        quantity=1,
+        recipient_name="Sam",
+        recipient_email="sam@example.com",
+        deliver_on=day,
+    )
+    order = order_place(cart=cart, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_fulfil(order=order)
+    delivery = next(r for r in deferring_tasks.results if r.task.name == "deliver_gift_card")
+    run_after = timezone.localtime(delivery.task.run_after)
+    assert (run_after.date(), run_after.hour) == (day, 9)
+
+
+def test_placing_an_order_with_a_gift_card_schedules_its_release(
+    user, course, deferring_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_place(cart=_cart(user, course, issue_card(5000)), user=user)
+    release = next(r for r in deferring_tasks.results if r.task.name == "release_abandoned_order")
+    assert release.args == [] and release.kwargs == {"order_id": order.pk}
+    assert release.task.run_after > timezone.now() + timedelta(minutes=59)
