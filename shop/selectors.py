@@ -26,6 +26,7 @@ from shop.exceptions import (
     CouponNotApplicable,
     CouponNotYetValid,
     CouponUsedUp,
+    GiftCardClaimedByOther,
     GiftCardEmpty,
     GiftCardError,
     GiftCardExpired,
@@ -205,6 +206,8 @@ def _gift_card_uses(*, cart: Cart, payable_cents: int) -> list[GiftCardUse]:
     for card in cart.gift_cards.order_by(F("expires_at").asc(nulls_last=True), "pk"):
         card.balance_cents += held.get(card.pk, 0)
         try:
+            if card.owner_id is not None and card.owner_id != cart.user_id:
+                raise GiftCardClaimedByOther(card.display_code)
             gift_card_check(card=card)
         except GiftCardError as exc:
             uses.append(GiftCardUse(card=card, amount_cents=0, error=exc))

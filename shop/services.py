@@ -376,7 +376,7 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
         if any(line.is_gift_card for line in order.lines.all()):
             CartGiftCardLine.objects.filter(cart_id=order.cart_id).delete()
         Cart.gift_cards.through.objects.filter(
-            cart__in=carts, giftcard__in=order.gift_cards.values("card")
+            cart__in=carts, giftcard__in=order.gift_card_uses.values("card")
         ).delete()
         if order.coupon_id is not None:
             carts.filter(coupon_id=order.coupon_id).update(coupon=None)
@@ -568,7 +568,7 @@ def _held_cents(*, order: Order, card_id: int) -> int:
 
 def _release_gift_cards(*, order: Order, kind: str) -> None:
     """Give back to each card what the order holds of it (released or refund credit)."""
-    for use in order.gift_cards.all():
+    for use in order.gift_card_uses.all():
         held = _held_cents(order=order, card_id=use.card_id)
         if held > 0:
             _credit(card_id=use.card_id, amount_cents=held, kind=kind, order=order)
@@ -580,7 +580,7 @@ def _retake_gift_cards(*, order: Order) -> None:
     The money has moved, so the order is fulfilled even when a card was spent meanwhile;
     that shortfall is logged for the team to settle with the customer.
     """
-    for use in order.gift_cards.select_related("card"):
+    for use in order.gift_card_uses.select_related("card"):
         missing = use.amount_cents - _held_cents(order=order, card_id=use.card_id)
         if missing <= 0:
             continue

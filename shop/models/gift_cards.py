@@ -179,7 +179,7 @@ class GiftCardTransaction(models.Model):
 class OrderGiftCard(models.Model):
     """How much an order takes from one gift card, fixed when the order is placed."""
 
-    order = models.ForeignKey("shop.Order", on_delete=models.CASCADE, related_name="gift_cards")
+    order = models.ForeignKey("shop.Order", on_delete=models.CASCADE, related_name="gift_card_uses")
     card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="order_uses")
     amount_cents = models.PositiveIntegerField()
 

@@ -384,3 +384,14 @@ def test_placing_an_order_with_a_gift_card_schedules_its_release(
     release = next(r for r in deferring_tasks.results if r.task.name == "release_abandoned_order")
     assert release.args == [] and release.kwargs == {"order_id": order.pk}
     assert release.task.run_after > timezone.now() + timedelta(minutes=59)
+
+
+def test_a_card_claimed_by_someone_else_after_it_was_applied_no_longer_pays(
+    user, other_user, course, gift_card
+):
+    cart = _cart(user, course, gift_card)
+    gift_card_claim(code=gift_card.code, user=other_user)
+    with pytest.raises(GiftCardClaimedByOther):
+        order_place(cart=cart, user=user)
+    assert _balance(gift_card) == 10000
+    assert not Order.objects.exists()
