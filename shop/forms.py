@@ -21,7 +21,7 @@ class GiftCardPurchaseForm(forms.Form):
     deliver_on = forms.DateField(
         required=False,
         label="Delivery date",
-        help_text="Optional. Leave empty (or pick a past date) to send it right after payment.",
+        help_text="Leave empty (or pick a past date) to send it right after payment.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
