@@ -1,9 +1,11 @@
 """Gift card services: the ledger, holds at checkout, release, refunds, issue on fulfilment."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 from django_tasks import default_task_backend
@@ -395,3 +397,15 @@ def test_a_card_claimed_by_someone_else_after_it_was_applied_no_longer_pays(
         order_place(cart=cart, user=user)
     assert _balance(gift_card) == 10000
     assert not Order.objects.exists()
+
+
+def test_the_sweep_command_releases_delivers_and_expires_what_is_due(user, course, gift_card):
+    order = order_place(cart=_cart(user, course, gift_card), user=user)
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    issue_card(500, expires_at=timezone.now() - timedelta(days=1))
+    out = StringIO()
+    call_command("shop_sweep", stdout=out)
+    assert out.getvalue().strip() == (
+        "Released 1 abandoned order(s); queued 0 gift card email(s); expired 1 card(s)."
+    )
+    assert _balance(gift_card) == 10000
