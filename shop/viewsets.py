@@ -141,6 +141,15 @@ class GiftCardInspectView(InspectView):
 
     template_name = "shop/admin/gift_card_inspect.html"
 
+    def get_code_display_value(self):
+        return self.object.display_code
+
+    def get_initial_cents_display_value(self):
+        return format_money(self.object.initial_cents, settings.SITE_CURRENCY)
+
+    def get_balance_cents_display_value(self):
+        return format_money(self.object.balance_cents, settings.SITE_CURRENCY)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["transactions"] = self.object.transactions.select_related("order")
@@ -251,6 +260,10 @@ class GiftCardLiabilityView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "shop/admin/gift_card_liability.html"
     page_title = "Gift card liability"
     header_icon = "tag"
+    breadcrumbs_items = [
+        *WagtailAdminTemplateMixin.breadcrumbs_items,
+        {"url": "", "label": "Gift card liability"},
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         if not ModelPermissionPolicy(GiftCard).user_has_any_permission(

@@ -50,6 +50,7 @@ def test_the_card_page_shows_its_ledger(client, editor, gift_card, order):
     assert "Issued" in page and "Redeemed" in page
     assert order.number in page
     assert "$70.00" in page
+    assert gift_card.display_code in page
 
 
 def test_an_editor_resends_the_recipient_email(client, editor):
