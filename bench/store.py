@@ -1,10 +1,13 @@
-"""Store timings and SQL query counts: add to cart, the cart, the mini-cart JSON, checkout.
+"""Store timings and SQL query counts: add to cart, the cart, the mini-cart JSON, checkout,
+applying a gift card code and redeeming a gift card.
 
 Requests go in-process through Django's test client (the whole middleware stack, no
 network) against the seeded demo database that `make bench` prepares; this module exposes
 `run() -> list[(benchmark, metric, value)]` like the other benchmark modules ("bench.store").
 Add-to-cart is measured for a new anonymous visitor each time (a cart is created, the
 worst case); the checkout page for the demo customer with two courses and WELCOME10.
+Gift card redemption is the service alone (lock, conditional update, ledger row), one cent
+at a time from a card issued for the benchmark.
 """
 
 import statistics
@@ -15,7 +18,8 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from courses.models import CoursePage
-from shop.models import Cart
+from shop.models import Cart, GiftCard, Order
+from shop.services import gift_card_issue, gift_card_redeem
 from website.accounts.models import User
 
 SECONDS_PER_TARGET = 2.0
@@ -89,5 +93,29 @@ def run() -> list[tuple[str, str, str]]:
         rows += _rows(
             "checkout page (2 courses, coupon)",
             *_timed(lambda: _expect(shopper.get("/shop/checkout/"), 200)),
+        )
+
+        card = gift_card_issue(amount_cents=1_000_000_00, source=GiftCard.Source.MANUAL)
+        rows += _rows(
+            "apply gift card code",
+            *_timed(
+                lambda: _expect(
+                    shopper.post("/shop/cart/gift-card-code/", {"code": card.code}), 302
+                )
+            ),
+        )
+        # A canceled order of its own, so the benchmark's ledger rows touch no real order.
+        order = Order.objects.create(
+            user=customer,
+            email=customer.email,
+            subtotal_cents=0,
+            total_cents=0,
+            currency="USD",
+            gateway="none",
+            status=Order.Status.CANCELED,
+        )
+        rows += _rows(
+            "gift card redemption (service)",
+            *_timed(lambda: gift_card_redeem(card=card, amount_cents=1, order=order)),
         )
     return rows

@@ -90,3 +90,50 @@ class PaymentDeclined(ShopError):
 
 class GatewayError(Exception):
     """The payment provider failed or answered something we cannot use; not the customer's fault."""
+
+
+# Gift cards ----------------------------------------------------------------
+
+
+class GiftCardError(ShopError):
+    """The gift card cannot be used or claimed; the message says why, never which codes exist."""
+
+
+class GiftCardNotFound(GiftCardError):
+    def __init__(self):
+        super().__init__("That is not a valid gift card code. Check it and try again.")
+
+
+class GiftCardVoid(GiftCardError):
+    def __init__(self, code: str):
+        super().__init__(f"Gift card {code} has been deactivated.")
+
+
+class GiftCardExpired(GiftCardError):
+    def __init__(self, code: str):
+        super().__init__(f"Gift card {code} has expired.")
+
+
+class GiftCardEmpty(GiftCardError):
+    def __init__(self, code: str):
+        super().__init__(f"Gift card {code} has no balance left.")
+
+
+class GiftCardClaimedByOther(GiftCardError):
+    def __init__(self, code: str):
+        super().__init__(f"Gift card {code} has already been claimed by another account.")
+
+
+class GiftCardBalanceTooLow(GiftCardError):
+    """Another order took the balance first (a concurrent checkout)."""
+
+    def __init__(self, code: str):
+        super().__init__(
+            f"Gift card {code} no longer has enough balance for this order. "
+            "Please review your cart."
+        )
+
+
+class GiftCardDenominationUnavailable(GiftCardError):
+    def __init__(self):
+        super().__init__("That gift card value is not on sale. Please choose another.")

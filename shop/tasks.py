@@ -2,10 +2,27 @@
 
 from django_tasks import task
 
-from shop.emails import send_order_email_now
+# A module import, not names: shop.services enqueues these tasks and imports this module.
+from shop import services
+from shop.emails import send_gift_card_email_now, send_order_email_now
 
 
 @task()
 def send_order_email(*, order_id: int, kind: str) -> None:
     """Send the order's receipt or refund notice; `kind` is "receipt" or "refund"."""
     send_order_email_now(order_id=order_id, kind=kind)
+
+
+@task()
+def deliver_gift_card(*, card_id: int, resend: bool = False) -> None:
+    """Email the card's code and claim link to its recipient: once, unless resending."""
+    if services.gift_card_mark_delivered(card_id=card_id, resend=resend):
+        send_gift_card_email_now(card_id=card_id)
+
+
+@task()
+def release_abandoned_order(*, order_id: int) -> None:
+    """Cancel the order if it is still pending, releasing its gift card holds."""
+    order = services.Order.objects.filter(pk=order_id).first()
+    if order is not None:
+        services.order_cancel(order=order)

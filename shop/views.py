@@ -17,20 +17,33 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import CoursePage
-from shop.exceptions import GatewayError, PaymentDeclined, ShopError
-from shop.models import Order
+from shop.exceptions import GatewayError, GiftCardError, PaymentDeclined, ShopError
+from shop.forms import GiftCardCodeForm, GiftCardPurchaseForm, ItemForm
+from shop.models import GiftCardDenomination, Order
 from shop.money import format_money
 from shop.payments import get_gateway
 from shop.payments.local import TestGateway
 from shop.payments.stripe_gateway import WebhookInvalid, parse_webhook
-from shop.selectors import CART_COOKIE, cart_for, cart_summary, cart_totals, orders_for
+from shop.selectors import (
+    CART_COOKIE,
+    cart_for,
+    cart_summary,
+    cart_totals,
+    gift_cards_for,
+    orders_for,
+)
 from shop.services import (
     cart_add_course,
+    cart_add_gift_card,
     cart_apply_coupon,
+    cart_apply_gift_card,
     cart_get_or_create,
     cart_remove_coupon,
     cart_remove_course,
+    cart_remove_gift_card,
+    cart_remove_gift_card_line,
     checkout_start,
+    gift_card_claim,
     order_apply_payment,
     payment_event_process,
 )
@@ -130,12 +143,18 @@ def cart_remove(request):
     return redirect("shop:cart")
 
 
-# Failed coupon codes allowed per visitor (IP address) per hour, so codes cannot be guessed.
+# Failed codes allowed per visitor (IP address) per hour, so codes cannot be guessed.
 COUPON_ATTEMPTS_PER_HOUR = 20
+GIFT_CARD_ATTEMPTS_PER_HOUR = 10
 
 
-def _coupon_attempts_key(request) -> str:
-    return f"shop:coupon-failures:{request.META.get('REMOTE_ADDR', '')}"
+def _attempts_key(request, kind: str) -> str:
+    return f"shop:{kind}-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _count_failure(key: str) -> None:
+    cache.add(key, 0, timeout=60 * 60)
+    cache.incr(key)
 
 
 @require_POST
@@ -144,7 +163,7 @@ def coupon_apply(request):
     if not form.is_valid():
         messages.error(request, "Enter a coupon code.")
         return redirect("shop:cart")
-    key = _coupon_attempts_key(request)
+    key = _attempts_key(request, "coupon")
     if cache.get(key, 0) >= COUPON_ATTEMPTS_PER_HOUR:
         messages.error(request, "Too many coupon codes tried. Please try again in an hour.")
         return redirect("shop:cart")
@@ -152,8 +171,7 @@ def coupon_apply(request):
     try:
         coupon = cart_apply_coupon(cart=cart, code=form.cleaned_data["code"], user=request.user)
     except ShopError as exc:
-        cache.add(key, 0, timeout=60 * 60)
-        cache.incr(key)
+        _count_failure(key)
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Coupon {coupon.code} applied.")
@@ -171,12 +189,125 @@ def coupon_remove(request):
     return redirect("shop:cart")
 
 
+# Gift cards ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def gift_card_shop(request):
+    """Choose a value and a recipient; the gift card goes into the cart like a course."""
+    form = GiftCardPurchaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
+        data = form.cleaned_data
+        try:
+            cart_add_gift_card(
+                cart=cart,
+                denomination_id=data["denomination"].pk,
+                quantity=data["quantity"],
+                recipient_name=data["recipient_name"],
+                recipient_email=data["recipient_email"],
+                message=data["message"],
+                deliver_on=data["deliver_on"],
+            )
+        except ShopError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{data['denomination']} for {data['recipient_name']} is in your cart."
+            )
+            response = redirect("shop:cart")
+            _remember_cart(request, response, cart)
+            return response
+    context = {
+        "form": form,
+        "has_denominations": GiftCardDenomination.objects.filter(is_active=True).exists(),
+    }
+    return _private(render(request, "shop/gift_card_shop.html", context))
+
+
+@require_POST
+def gift_card_line_remove(request):
+    form = ItemForm(request.POST)
+    cart = _cart(request)
+    if form.is_valid() and cart is not None:
+        cart_remove_gift_card_line(cart=cart, line_id=form.cleaned_data["item"])
+        messages.success(request, "Removed from your cart.")
+    return redirect("shop:cart")
+
+
+def _rate_limited(request, key: str) -> bool:
+    if cache.get(key, 0) >= GIFT_CARD_ATTEMPTS_PER_HOUR:
+        messages.error(request, "Too many gift card codes tried. Please try again in an hour.")
+        return True
+    return False
+
+
+@require_POST
+def gift_card_apply(request):
+    """Pay part or all of the cart with a gift card code (failed codes are rate-limited)."""
+    form = GiftCardCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a gift card code.")
+        return redirect("shop:cart")
+    key = _attempts_key(request, "gift-card")
+    if _rate_limited(request, key):
+        return redirect("shop:cart")
+    cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
+    try:
+        card = cart_apply_gift_card(cart=cart, code=form.cleaned_data["code"], user=request.user)
+    except GiftCardError as exc:
+        _count_failure(key)
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Gift card {card.display_code} applied.")
+    response = redirect("shop:cart")
+    _remember_cart(request, response, cart)
+    return response
+
+
+@require_POST
+def gift_card_unapply(request):
+    form = ItemForm(request.POST)
+    cart = _cart(request)
+    if form.is_valid() and cart is not None:
+        cart_remove_gift_card(cart=cart, card_id=form.cleaned_data["item"])
+        messages.success(request, "Gift card removed from this order.")
+    return redirect("shop:cart")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_gift_card(request):
+    """Claim a card into the account, from the emailed link (code prefilled) or by typing it."""
+    form = GiftCardCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        key = _attempts_key(request, "gift-card")
+        if not _rate_limited(request, key):
+            try:
+                card = gift_card_claim(code=form.cleaned_data["code"], user=request.user)
+            except GiftCardError as exc:
+                _count_failure(key)
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Gift card {card.display_code} is now in your account.")
+                return redirect("shop:gift_card_list")
+    return _private(render(request, "shop/gift_card_claim.html", {"form": form}))
+
+
+@login_required
+@require_GET
+def gift_card_list(request):
+    """My account → Gift cards: claimed cards with balance and history."""
+    cards = gift_cards_for(user=request.user)
+    return _private(render(request, "shop/gift_card_list.html", {"cards": cards}))
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request):
     """Review the server's totals; logged in, "Pay" places the order and opens its payment."""
     cart = _cart(request)
     totals = cart_totals(cart=cart, user=request.user)
-    if not totals.courses:
+    if not totals.count:
         messages.info(request, "Your cart is empty.")
         return redirect("shop:cart")
     if request.method == "POST":
@@ -207,13 +338,17 @@ def _customer_order(request, number: str) -> Order:
 
 
 def _after_payment(request, order: Order):
-    """Where a customer goes once the gateway has spoken: My courses, the cart, or the order."""
+    """Where a customer goes once the gateway has spoken: My courses (or the receipt when only
+    gift cards were bought), the cart, or the order."""
     order.refresh_from_db()
     if order.grants_access:
         messages.success(
             request,
             f"Thank you! Order {order.number} is paid; your receipt is on its way by email.",
         )
+        # An order of gift cards only has no course to start: show its receipt and codes.
+        if not order.lines.filter(is_gift_card=False).exists():
+            return redirect(order)
         return redirect("courses:library")
     if order.status == Order.Status.FAILED:
         messages.error(request, str(PaymentDeclined(order.failure_message)))

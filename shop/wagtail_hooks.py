@@ -1,8 +1,11 @@
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from shop.models import Order
-from shop.viewsets import ShopViewSetGroup, ViewOnlyPermissionPolicy
+from shop.models import GiftCard, Order
+from shop.viewsets import GiftCardLiabilityView, ShopViewSetGroup, ViewOnlyPermissionPolicy
 
 register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
 
@@ -10,3 +13,31 @@ register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
 @hooks.register("register_admin_viewset")
 def register_shop_admin():
     return ShopViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_gift_card_report_url():
+    return [
+        path(
+            "reports/gift-card-liability/",
+            GiftCardLiabilityView.as_view(),
+            name="shop_gift_card_liability",
+        )
+    ]
+
+
+class GiftCardReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return ModelPermissionPolicy(GiftCard).user_has_any_permission(
+            request.user, ["view", "change"]
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_gift_card_report_menu_item():
+    return GiftCardReportMenuItem(
+        "Gift card liability",
+        reverse("shop_gift_card_liability"),
+        icon_name="tag",
+        order=900,
+    )

@@ -10,15 +10,60 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+
+from shop.models import Order, OrderLine
 
 # The course fixtures are shared: the store sells what tests/courses builds.
 from tests.courses.conftest import course, course_index, enrolled_user, free_lesson, paid_lesson  # noqa: F401
 from tests.courses.factories import CoursePageFactory
+from tests.factories import UserFactory
+from tests.shop.factories import issue_card
+from tests.shop.stripe_events import sign
 
 
 @pytest.fixture
 def second_course(course_index):  # noqa: F811 - the imported fixture, by name
     return CoursePageFactory(parent=course_index, title="Pain-Free Posture", price_cents=9900)
+
+
+# Webhooks signed as Stripe signs them -----------------------------------------
+
+WEBHOOK_URL = "/shop/stripe/webhook/"
+WEBHOOK_SECRET = "whsec_test_coachhouse"
+
+
+@pytest.fixture
+def order(stripe_settings, user, course):  # noqa: F811 - the imported fixture, by name
+    """A pending Stripe order for the course, as checkout leaves it."""
+    order = Order.objects.create(
+        user=user,
+        email=user.email,
+        subtotal_cents=14900,
+        total_cents=14900,
+        currency="USD",
+        gateway="stripe",
+        gateway_reference="pi_test_1",
+    )
+    OrderLine.objects.create(order=order, course=course, title=course.title, unit_price_cents=14900)
+    return order
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """Post a payload to the webhook, signed with our secret unless told otherwise."""
+
+    def post(payload: bytes, *, secret=WEBHOOK_SECRET, timestamp=None, signature=None):
+        header = signature if signature is not None else sign(payload, secret, timestamp)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                WEBHOOK_URL,
+                payload,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=header,
+            )
+
+    return post
 
 
 @pytest.fixture
@@ -101,3 +146,27 @@ def localstripe(localstripe_base, live_server, settings):
     settings.STRIPE_WEBHOOK_SECRET = LOCALSTRIPE_WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe_base
     return localstripe_base
+
+
+# Gift cards ----------------------------------------------------------------
+
+
+@pytest.fixture
+def gift_card(db):
+    """An unclaimed $100 card."""
+    return issue_card(10000)
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group (the demo's editor permissions)."""
+    editor = django_user_model.objects.create_user(
+        email="editor@example.com", password="x-pass-123"
+    )
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor

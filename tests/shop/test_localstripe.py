@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.urls import reverse
 
 from courses.models import Enrollment
@@ -19,9 +20,18 @@ from tests.shop.stripe_events import event, sign
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def _event_arrived(event_type: str) -> bool:
+    try:
+        return PaymentEvent.objects.filter(event_type=event_type).exists()
+    except OperationalError:
+        # Shared-cache SQLite refuses a read ("table is locked") while the live server's
+        # fulfilment transaction writes; the event is not committed yet, so look again.
+        return False
+
+
 def _wait_for_event(event_type: str, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
-    while not PaymentEvent.objects.filter(event_type=event_type).exists():
+    while not _event_arrived(event_type):
         assert time.monotonic() < deadline, f"localstripe never delivered {event_type}"
         time.sleep(0.05)
 

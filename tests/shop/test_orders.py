@@ -1,7 +1,6 @@
 """Customers see their own orders; editors see every order in the admin, read-only."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from shop.models import Coupon, Order, OrderLine
@@ -52,15 +51,6 @@ def test_my_account_links_to_my_courses_and_orders(client, user):
     page = client.get(reverse("accounts:overview")).content.decode()
     assert reverse("courses:library") in page
     assert reverse("shop:order_list") in page
-
-
-@pytest.fixture
-def editor(django_user_model):
-    editor = django_user_model.objects.create_user(
-        email="editor@example.com", password="x-pass-123"
-    )
-    editor.groups.add(Group.objects.get(name="Editors"))
-    return editor
 
 
 def test_editors_see_every_order_in_the_admin_filtered_by_status(client, editor, user, other_user):

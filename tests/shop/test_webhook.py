@@ -8,40 +8,11 @@ from django.core import mail
 from django.urls import reverse
 
 from courses.models import Enrollment
-from shop.models import Order, OrderLine, PaymentEvent
+from shop.models import Order, PaymentEvent
+from tests.shop.conftest import WEBHOOK_URL as URL
 from tests.shop.stripe_events import charge, event, payment_intent, sign
 
 pytestmark = pytest.mark.django_db
-
-URL = "/shop/stripe/webhook/"
-SECRET = "whsec_test_coachhouse"
-
-
-@pytest.fixture
-def order(stripe_settings, user, course):
-    order = Order.objects.create(
-        user=user,
-        email=user.email,
-        subtotal_cents=14900,
-        total_cents=14900,
-        currency="USD",
-        gateway="stripe",
-        gateway_reference="pi_test_1",
-    )
-    OrderLine.objects.create(order=order, course=course, title=course.title, unit_price_cents=14900)
-    return order
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    def post(payload: bytes, *, secret=SECRET, timestamp=None, signature=None):
-        header = signature if signature is not None else sign(payload, secret, timestamp)
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                URL, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
-            )
-
-    return post
 
 
 def _status(order):

@@ -11,6 +11,7 @@ SEEDERS = [
     "trainers.demo.seed",
     "courses.demo.seed",
     "shop.demo.seed",
+    "shop.demo.seed_gift_cards",
     "website.newsletter.demo.seed",
     # Last: episodes link pages the other seeders made (e.g. the course "The Balance Gym").
     "website.content.demo.seed",

@@ -82,6 +82,9 @@ class Cart(models.Model):
     coupon = models.ForeignKey(
         Coupon, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    gift_cards = models.ManyToManyField(
+        "shop.GiftCard", blank=True, related_name="+", help_text="Gift cards applied to pay."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +107,33 @@ class CartLine(models.Model):
 
     def __str__(self):
         return str(self.course)
+
+
+class CartGiftCardLine(models.Model):
+    """Gift cards to buy: a denomination, how many, and who receives them (and when)."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="gift_card_lines")
+    denomination = models.ForeignKey(
+        "shop.GiftCardDenomination", on_delete=models.CASCADE, related_name="+"
+    )
+    quantity = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    recipient_name = models.CharField(max_length=100)
+    recipient_email = models.EmailField()
+    message = models.TextField(max_length=500, blank=True)
+    deliver_on = models.DateField(null=True, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.denomination} for {self.recipient_email}"
+
+    @property
+    def total_cents(self) -> int:
+        return self.denomination.amount_cents * self.quantity
 
 
 class Order(models.Model):
@@ -190,6 +220,12 @@ class OrderLine(models.Model):
     title = models.CharField(max_length=255)
     unit_price_cents = models.PositiveIntegerField()
     quantity = models.PositiveSmallIntegerField(default=1)
+    # A gift card line: each of its `quantity` cards is worth `unit_price_cents`.
+    is_gift_card = models.BooleanField(default=False)
+    recipient_name = models.CharField(max_length=100, blank=True)
+    recipient_email = models.EmailField(blank=True)
+    gift_message = models.TextField(blank=True)
+    deliver_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -1,0 +1,24 @@
+"""Do the store's time-based work that is due: release abandoned orders' gift card holds,
+send gift cards whose delivery date has come, write off expired balances.
+
+With the database task backend these happen on time by themselves (tasks are scheduled
+with `run_after`); this command is the safety net, and the way on backends that cannot
+defer. Running it again changes nothing.
+"""
+
+from django.core.management.base import BaseCommand
+
+from shop.services import gift_cards_deliver_due, gift_cards_expire_due, orders_release_abandoned
+
+
+class Command(BaseCommand):
+    help = "Release abandoned orders' gift card holds, deliver due gift cards, expire balances."
+
+    def handle(self, *args, **options):
+        released = orders_release_abandoned()
+        delivered = gift_cards_deliver_due()
+        expired = gift_cards_expire_due()
+        self.stdout.write(
+            f"Released {released} abandoned order(s); queued {delivered} gift card email(s); "
+            f"expired {expired} card(s)."
+        )

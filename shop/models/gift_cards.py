@@ -1,0 +1,193 @@
+"""Gift cards, their ledger, the amounts orders take from them, and promotions that give them."""
+
+import re
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from shop.money import format_money
+
+# No 0/O, 1/I/L: a code read aloud or copied from paper cannot be mistyped into another.
+GIFT_CARD_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+GIFT_CARD_CODE_LENGTH = (
+    16  # 31^16 ≈ 2^79 codes: guessing one is hopeless, and attempts are rate-limited
+)
+
+
+def new_gift_card_code() -> str:
+    """A fresh random code in its stored form: 16 characters, no dashes."""
+    return "".join(secrets.choice(GIFT_CARD_CODE_ALPHABET) for _ in range(GIFT_CARD_CODE_LENGTH))
+
+
+def normalise_gift_card_code(raw: str) -> str:
+    """What a customer typed, in stored form: upper case, without spaces and dashes."""
+    return re.sub(r"[\s\-]", "", raw or "").upper()
+
+
+def format_gift_card_code(code: str) -> str:
+    """The stored code shown in groups of four: XXXX-XXXX-XXXX-XXXX."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class GiftCardDenomination(models.Model):
+    """A value the store sells gift cards in; editors choose them."""
+
+    amount_cents = models.PositiveIntegerField("amount (cents)", unique=True)
+    is_active = models.BooleanField("on sale", default=True)
+
+    class Meta:
+        ordering = ["amount_cents"]
+
+    def __str__(self):
+        return f"{format_money(self.amount_cents, settings.SITE_CURRENCY)} gift card"
+
+
+class Promotion(models.Model):
+    """While active, paid orders with an eligible course earn the buyer a gift card."""
+
+    name = models.CharField(max_length=100)
+    banner_text = models.CharField(
+        max_length=200,
+        help_text="Shown across the site while the promotion runs, "
+        "e.g. “Give the Gift of Coachhouse — $100 Gift Card with Select Purchases”.",
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    eligible_courses = models.ManyToManyField("courses.CoursePage", related_name="+")
+    reward_cents = models.PositiveIntegerField("reward gift card value (cents)")
+    minimum_order_cents = models.PositiveIntegerField("minimum order (cents)", default=0)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must come after the start."})
+        if not self.reward_cents:
+            raise ValidationError({"reward_cents": "Give the reward's value in cents."})
+
+    def is_running(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_active and self.starts_at <= now < self.ends_at
+
+
+class GiftCard(models.Model):
+    """A code worth a balance. The ledger (`transactions`) is the truth; `balance_cents`
+    is kept equal to the ledger's sum in the same transaction and can never go below zero."""
+
+    class Source(models.TextChoices):
+        PURCHASE = "purchase", "Bought"
+        PROMOTION = "promotion", "Promotion reward"
+        MANUAL = "manual", "Issued by an editor"
+
+    code = models.CharField(max_length=GIFT_CARD_CODE_LENGTH, unique=True, editable=False)
+    initial_cents = models.PositiveIntegerField("value (cents)")
+    balance_cents = models.PositiveIntegerField("balance (cents)", default=0, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices, editable=False)
+    is_active = models.BooleanField("active", default=True, help_text="Untick to deactivate.")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    recipient_name = models.CharField(max_length=100, blank=True)
+    recipient_email = models.EmailField(blank=True)
+    message = models.TextField(blank=True)
+    deliver_on = models.DateField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gift_cards",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bought: the order line and which of its cards. Reward: the order and the promotion.
+    order_line = models.ForeignKey(
+        "shop.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="gift_cards"
+    )
+    sequence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    order = models.ForeignKey(
+        "shop.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="reward_cards"
+    )
+    promotion = models.ForeignKey(
+        Promotion, null=True, blank=True, on_delete=models.PROTECT, related_name="gift_cards"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(balance_cents__gte=0), name="gift_card_balance_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["order_line", "sequence"], name="gift_card_once_per_order_line_item"
+            ),
+            models.UniqueConstraint(
+                fields=["order", "promotion"], name="gift_card_reward_once_per_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_code
+
+    @property
+    def display_code(self) -> str:
+        return format_gift_card_code(self.code)
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+
+class GiftCardTransaction(models.Model):
+    """One signed movement of a card's balance; their sum is the balance."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", "Issued"
+        REDEEM = "redeem", "Redeemed"
+        RELEASE = "release", "Released (payment not completed)"
+        REFUND_CREDIT = "refund_credit", "Credited back (refund)"
+        VOID = "void", "Voided"
+        EXPIRE = "expire", "Expired"
+
+    card = models.ForeignKey(GiftCard, on_delete=models.CASCADE, related_name="transactions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount_cents = models.IntegerField(help_text="Positive adds to the balance, negative takes.")
+    balance_after_cents = models.PositiveIntegerField()
+    order = models.ForeignKey(
+        "shop.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gift_card_transactions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_cents} on {self.card}"
+
+
+class OrderGiftCard(models.Model):
+    """How much an order takes from one gift card, fixed when the order is placed."""
+
+    order = models.ForeignKey("shop.Order", on_delete=models.CASCADE, related_name="gift_card_uses")
+    card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="order_uses")
+    amount_cents = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "card"], name="order_gift_card_once")
+        ]
+
+    def __str__(self):
+        return f"{self.card} on {self.order}"

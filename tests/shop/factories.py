@@ -1,0 +1,41 @@
+"""Gift card and promotion test data."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from shop.models import GiftCard, GiftCardDenomination, Promotion
+from shop.services import gift_card_issue
+
+
+class GiftCardDenominationFactory(factory.django.DjangoModelFactory):
+    amount_cents = 5000
+
+    class Meta:
+        model = GiftCardDenomination
+        django_get_or_create = ["amount_cents"]
+
+
+class PromotionFactory(factory.django.DjangoModelFactory):
+    """A running promotion; pass `eligible_courses=[...]`."""
+
+    name = "Give the Gift of Coachhouse"
+    banner_text = "Give the Gift of Coachhouse — $100 Gift Card with Select Purchases"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    reward_cents = 10000
+
+    class Meta:
+        model = Promotion
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def eligible_courses(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.eligible_courses.set(extracted)
+
+
+def issue_card(amount_cents: int = 10000, **kwargs) -> GiftCard:
+    """A manually issued card, through the service so its ledger starts right."""
+    return gift_card_issue(amount_cents=amount_cents, source=GiftCard.Source.MANUAL, **kwargs)

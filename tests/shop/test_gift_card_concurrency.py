@@ -1,0 +1,57 @@
+"""Concurrent redemption of one card: the balance never goes below zero (PostgreSQL)."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Sum
+
+from shop.exceptions import GiftCardBalanceTooLow
+from shop.models import GiftCard, Order
+from shop.services import gift_card_redeem
+from tests.shop.factories import issue_card
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite",
+        reason="SQLite's in-memory test database is private to one connection; "
+        "CI runs this on PostgreSQL",
+    ),
+]
+
+
+def test_twenty_concurrent_ten_dollar_redemptions_of_a_hundred_dollar_card_take_at_most_its_balance(
+    user,
+):
+    card = issue_card(10000)
+    orders = [
+        Order.objects.create(
+            user=user,
+            email=user.email,
+            subtotal_cents=1000,
+            gift_card_cents=1000,
+            total_cents=0,
+            currency="USD",
+            gateway="none",
+        )
+        for _ in range(20)
+    ]
+
+    def redeem(order):
+        try:
+            gift_card_redeem(card=GiftCard.objects.get(pk=card.pk), amount_cents=1000, order=order)
+            return True
+        except GiftCardBalanceTooLow:
+            return False
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(redeem, orders))
+
+    card.refresh_from_db()
+    ledger = card.transactions.aggregate(total=Sum("amount_cents"))["total"]
+    assert results.count(True) == 10
+    assert card.balance_cents == 0 == ledger
+    assert card.transactions.filter(kind="redeem").count() == 10
