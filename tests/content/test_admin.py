@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
+
 """Editors work in the Wagtail admin: create, preview, publish, with form errors for bad input."""
 
 import pytest

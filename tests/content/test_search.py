@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
+
 import pytest
 
 from tests.content.factories import ArticlePageFactory, EpisodePageFactory

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
+
 import json
 import re
 import xml.etree.ElementTree as ET

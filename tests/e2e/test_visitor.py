@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - episode titles carry the typographic en dash visitors see
+
 """A visitor's journey: home, episode 403, the video, a highlight, a category, search."""
 
 import re

@@ -43,7 +43,7 @@ def test_a_percent_coupon_applies_case_insensitively_and_shows_the_discount(clie
     Coupon.objects.create(code="WELCOME10", percent_off=10)
     page = _apply(client, " welcome10 ")
     assert "Coupon WELCOME10 applied." in page
-    assert "−$14.90" in page  # noqa: RUF001
+    assert "−$14.90" in page
     assert "$134.10" in page
 
 

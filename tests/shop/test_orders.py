@@ -32,7 +32,7 @@ def test_an_order_page_shows_its_receipt_to_its_owner(client, user):
     order = _order(user, discount_cents=1490, subtotal_cents=16390, coupon_code="WELCOME10")
     client.force_login(user)
     page = client.get(order.get_absolute_url()).content.decode()
-    assert "The Balance Gym" in page and "−$14.90" in page and "$149.00" in page  # noqa: RUF001
+    assert "The Balance Gym" in page and "−$14.90" in page and "$149.00" in page
 
 
 def test_another_customers_order_is_not_found(client, user, other_user):

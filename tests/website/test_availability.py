@@ -29,7 +29,7 @@ def test_a_lost_database_answers_503_with_retry_after_and_a_styled_page(client, 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     body = response.content.decode()
-    assert "We’ll be back in a moment" in body  # noqa: RUF001
+    assert "We’ll be back in a moment" in body
     assert "Connection refused" not in body
 
 

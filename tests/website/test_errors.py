@@ -13,7 +13,7 @@ def test_unknown_url_gets_the_styled_404_page(client, home_page):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     body = response.content.decode()
-    assert "We can’t find that page" in body  # noqa: RUF001
+    assert "We can’t find that page" in body
     assert 'aria-label="Main"' in body
 
 

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, E501 - verbatim published text (typographic quotes and dashes), kept unwrapped
+# ruff: noqa: E501 - verbatim published text (typographic quotes and dashes), kept unwrapped
 """Episode 403 as published, verbatim from the seed text: the spoken article and its calls to action."""
 
 TITLE = "Backward Walking for Back Pain – Episode 403"
