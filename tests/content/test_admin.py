@@ -1,4 +1,3 @@
-
 """Editors work in the Wagtail admin: create, preview, publish, with form errors for bad input."""
 
 import pytest

@@ -1,4 +1,3 @@
-
 import pytest
 
 from tests.content.factories import ArticlePageFactory, EpisodePageFactory

@@ -1,4 +1,3 @@
-
 """A visitor's journey: home, episode 403, the video, a highlight, a category, search."""
 
 import re
