@@ -39,6 +39,15 @@ def test_the_banner_is_gone_once_the_promotion_ends(client, promotion, home_page
     assert BANNER not in client.get(home_page.url).content.decode()
 
 
+def test_editing_a_promotion_refreshes_cached_pages_at_once(client, promotion, home_page):
+    assert BANNER in client.get(home_page.url).content.decode()  # now cached
+    promotion.banner_text = "Spring gift: $50 card with select courses"
+    promotion.save()
+    body = client.get(home_page.url).content.decode()
+    assert "Spring gift: $50 card with select courses" in body
+    assert BANNER not in body
+
+
 def test_the_banner_is_the_same_for_every_anonymous_visitor(client, promotion, home_page):
     first = client.get(home_page.url).content
     client.cookies.clear()

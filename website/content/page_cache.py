@@ -101,7 +101,8 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _content_changed(**kwargs) -> None:
+def retire_cached_pages(**kwargs) -> None:
+    """A signal receiver: every cached rendering is retired, in this process at once."""
     services.content_generation_bump()
     forget_content_generation()
     # Requests that read the old number before the publish committed must not keep it.
@@ -117,12 +118,12 @@ def connect_signals() -> None:
         "moved": post_page_move,
     }
     for name, signal in page_signals.items():
-        signal.connect(_content_changed, dispatch_uid=f"page_cache:page_{name}")
-    post_delete.connect(_content_changed, sender=Page, dispatch_uid="page_cache:page_deleted")
+        signal.connect(retire_cached_pages, dispatch_uid=f"page_cache:page_{name}")
+    post_delete.connect(retire_cached_pages, sender=Page, dispatch_uid="page_cache:page_deleted")
     for model in (Category, PageViewRestriction):
         post_save.connect(
-            _content_changed, sender=model, dispatch_uid=f"page_cache:{model.__name__}:saved"
+            retire_cached_pages, sender=model, dispatch_uid=f"page_cache:{model.__name__}:saved"
         )
         post_delete.connect(
-            _content_changed, sender=model, dispatch_uid=f"page_cache:{model.__name__}:deleted"
+            retire_cached_pages, sender=model, dispatch_uid=f"page_cache:{model.__name__}:deleted"
         )
