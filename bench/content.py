@@ -22,6 +22,8 @@ TARGETS = [
     ("episode 403", "/episodes/backward-walking-for-back-pain/"),
     ("category page", "/articles/category/back-pain/"),
 ]
+# Course pages carry a CSRF-protected "Add to cart" form, so they are never shared renderings.
+NEVER_CACHED = [("course page", "/courses/the-balance-gym/")]
 
 
 def floor(request):
@@ -77,6 +79,7 @@ def run() -> list[tuple[str, str, str]]:
         plans = [("Django floor (constant view)", "/__floor__/")]
         for name, url in TARGETS:
             plans += [(f"{name}, uncached", f"{url}?bench=uncached"), (f"{name}, cached", url)]
+        plans += [(f"{name}, never cached", url) for name, url in NEVER_CACHED]
         for name, url in plans:
             per_second, queries = _measure(handler, url)
             rows += [

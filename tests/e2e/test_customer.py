@@ -2,6 +2,7 @@
 
 import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 
@@ -39,6 +40,9 @@ def test_a_visitor_buys_a_course_with_a_coupon_and_watches_a_lesson(page):
 
     expect(page.get_by_role("heading", name="My courses")).to_be_visible()
     expect(page.get_by_role("link", name="The Balance Gym")).to_be_visible()
+    receipts = [m for m in mail.outbox if "Your receipt for order CH-" in m.subject]
+    assert [m.to for m in receipts] == [["buyer@example.com"]]
+    assert "The Balance Gym" in receipts[0].body and "$134.10" in receipts[0].body
     page.get_by_role("link", name=re.compile("Start: Welcome")).click()
     page.get_by_role("button", name=re.compile("Play video")).click()
     expect(page.locator("iframe.video__iframe")).to_have_attribute(
