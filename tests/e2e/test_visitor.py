@@ -9,7 +9,7 @@ PROVIDERS = re.compile(
 )
 
 
-def test_visitor_watches_episode_403_jumps_to_a_highlight_and_browses_by_category(page):
+def test_visitor_watches_episode_403_browses_by_category_searches_and_signs_up(page):
     provider_requests = []
 
     def refuse(route):
@@ -54,6 +54,11 @@ def test_visitor_watches_episode_403_jumps_to_a_highlight_and_browses_by_categor
     expect(
         page.get_by_role("link", name="Backward Walking for Back Pain – Episode 403")
     ).to_be_visible()
+
+    footer = page.locator("footer")
+    footer.get_by_label("E-mail address").fill("reader@example.com")
+    footer.get_by_role("button", name="Sign up").click()
+    expect(footer.get_by_role("status")).to_have_text(re.compile("confirm your subscription"))
 
 
 def test_a_highlight_clicked_before_play_starts_the_video_at_that_moment(page):
