@@ -164,8 +164,7 @@ def coupon_apply(request):
         messages.error(request, "Enter a coupon code.")
         return redirect("shop:cart")
     key = _attempts_key(request, "coupon")
-    if cache.get(key, 0) >= COUPON_ATTEMPTS_PER_HOUR:
-        messages.error(request, "Too many coupon codes tried. Please try again in an hour.")
+    if _rate_limited(request, key, limit=COUPON_ATTEMPTS_PER_HOUR, what="coupon"):
         return redirect("shop:cart")
     cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
     try:
@@ -235,9 +234,12 @@ def gift_card_line_remove(request):
     return redirect("shop:cart")
 
 
-def _rate_limited(request, key: str) -> bool:
-    if cache.get(key, 0) >= GIFT_CARD_ATTEMPTS_PER_HOUR:
-        messages.error(request, "Too many gift card codes tried. Please try again in an hour.")
+def _rate_limited(
+    request, key: str, *, limit: int = GIFT_CARD_ATTEMPTS_PER_HOUR, what: str = "gift card"
+) -> bool:
+    """True, with a message saying so, once this visitor has failed `limit` codes this hour."""
+    if cache.get(key, 0) >= limit:
+        messages.error(request, f"Too many {what} codes tried. Please try again in an hour.")
         return True
     return False
 
