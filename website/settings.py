@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "website.accounts.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
     "website.content.page_cache.PageCacheMiddleware",
@@ -390,6 +391,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "webm",
 ]
 WAGTAIL_MODERATION_ENABLED = True
+# The admin has no login of its own: it sends visitors to the site's (allauth's) login.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Paid lessons' files: every download goes through Wagtail's view and its before_serve_document
 # hook (courses.wagtail_hooks), never a redirect to a public storage URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

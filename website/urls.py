@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
+from website.accounts import views as account_views
 from website.content import feeds
 from website.content import views as content_views
 
@@ -13,6 +14,11 @@ handler500 = "website.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # One login door: Wagtail's own login and password reset give way to allauth's, whose rate
+    # limits and lockout then cover every password guess (docs/decisions.md).
+    path("admin/login/", account_views.admin_login, name="admin_login"),
+    path("admin/password_reset/", account_views.admin_password_reset),
+    path("admin/password_reset/<path:rest>", account_views.admin_password_reset),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
