@@ -15,6 +15,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from website import ratelimits
+
 from . import selectors
 from .exceptions import (
     AlreadyReviewed,
@@ -222,12 +224,13 @@ def trainer_profile(request, *, page, slug):
         try:
             # A bot that filled the honeypot is told it worked; nothing is stored or sent.
             if not form.is_spam:
+                if not ratelimits.attempt(request, "trainer_contact"):
+                    raise ContactRateLimited
                 inquiry_send(
                     trainer=trainer,
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     message=form.cleaned_data["message"],
-                    client_key=request.META.get("REMOTE_ADDR", ""),
                 )
         except ContactRateLimited as exc:
             form.add_error(None, str(exc))

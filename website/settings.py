@@ -250,10 +250,29 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coachhouse] "
+ACCOUNT_ADAPTER = "website.accounts.adapter.AccountAdapter"
+# allauth's own limits (logins, sign-ups, resets); the site's other limits are RATE_LIMITS below.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
+}
+
+# Rate limits ------------------------------------------------------------------
+
+# How many proxies of ours (TLS terminator, load balancer) stand in front of the app: only
+# their X-Forwarded-For entries are believed (website/ratelimits.py: client_ip).
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("Environment variable TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# amount/period/scope, comma-separated; scope `ip` (client address) or `visitor` (account or
+# session). Code guesses count per visitor and, looser, per address (website/ratelimits.py).
+RATE_LIMITS = {
+    "newsletter_signup": "5/h/ip",
+    "trainer_contact": "5/h/ip",
+    "coupon_code": "20/h/visitor,100/h/ip",
+    "gift_card_code": "10/h/visitor,50/h/ip",
 }
 
 # Email ----------------------------------------------------------------------
@@ -421,5 +440,3 @@ LOGGING = {
 # Dotted path of the place-search geocoder: the offline gazetteer, or
 # "trainers.geocoding.nominatim.NominatimGeocoder" (online, cached) for production.
 TRAINERS_GEOCODER = "trainers.geocoding.gazetteer.GazetteerGeocoder"
-# Contact-form messages one visitor (IP address) may send per hour.
-TRAINERS_CONTACT_RATE_PER_HOUR = 5

@@ -81,7 +81,7 @@ def test_honeypot_filled_in_pretends_success_but_stores_and_sends_nothing(client
 
 
 def test_too_many_messages_from_one_visitor_are_refused(client, trainer, settings):
-    settings.TRAINERS_CONTACT_RATE_PER_HOUR = 2
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "trainer_contact": "2/h/ip"}
     client.post(URL, MESSAGE)
     client.post(URL, MESSAGE)
     response = client.post(URL, MESSAGE)
@@ -91,6 +91,6 @@ def test_too_many_messages_from_one_visitor_are_refused(client, trainer, setting
 
 
 def test_rate_limit_is_per_visitor(client, trainer, settings):
-    settings.TRAINERS_CONTACT_RATE_PER_HOUR = 1
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "trainer_contact": "1/h/ip"}
     client.post(URL, MESSAGE, REMOTE_ADDR="10.0.0.1")
     assert client.post(URL, MESSAGE, REMOTE_ADDR="10.0.0.2").status_code == 302

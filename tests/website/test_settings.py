@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OWN_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY",
+    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "TRUSTED_PROXY_COUNT",
 }  # fmt: skip
 PRODUCTION = {
     "DEBUG": "0",
@@ -101,6 +101,8 @@ def test_check_deploy_is_clean_with_only_the_required_production_values():
         ({"SITE_CURRENCY": "dollars"}, "SITE_CURRENCY"),
         ({"STRIPE_SECRET_KEY": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
     ],
 )
