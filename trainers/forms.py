@@ -168,6 +168,17 @@ class ProfileChangeForm(forms.ModelForm):
 
 
 class ProfileChangeReviewForm(WagtailAdminModelForm):
+    # The revision the editor has in front of them; the review applies to that one or none.
+    revision = forms.IntegerField(
+        widget=forms.NumberInput(attrs={"readonly": True}),
+        help_text="The revision you are reviewing; if the trainer sends changes again, "
+        "this one is replaced and cannot be approved.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = self.instance.pk
+
     def clean_status(self):
         if self.cleaned_data["status"] == ProfileChange.Status.PENDING:
             raise forms.ValidationError("Choose Approved or Rejected.")

@@ -233,15 +233,19 @@ class TrainerDirectoryPage(RoutablePageMixin, Page):
 
 
 class ProfileChange(models.Model):
-    """Changes a trainer proposed to their own profile, public only once an editor approves.
+    """One submission (revision) of changes a trainer proposed to their own profile, public
+    only once an editor approves it.
 
-    At most one pending proposal per trainer: a new submission replaces the pending one.
+    A revision never changes after it is submitted: sending again makes a new one and marks the
+    pending one superseded, so an editor only ever approves the text they saw. At most one
+    revision per trainer is pending.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced by a later revision"
 
     trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="profile_changes")
     submitted_by = models.ForeignKey(

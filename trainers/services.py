@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .exceptions import AlreadyReviewed, ImportRejected, PlaceNotFound
+from .exceptions import AlreadyReviewed, ChangeSuperseded, ImportRejected, PlaceNotFound
 from .geocoding import geocode_address
 from .models import Certification, Inquiry, ProfileChange, Trainer
 from .tasks import send_inquiry_email
@@ -200,38 +200,45 @@ PROPOSABLE_FIELDS = ("bio", "website", "phone", "specialties", "offers_online")
 
 
 def profile_change_submit(*, trainer: Trainer, user, **proposed) -> ProfileChange:
-    """Record a trainer's proposed changes to their own profile, for editor review.
+    """Record a trainer's proposed changes to their own profile as a new revision for review.
 
     Only the trainer's linked account may propose; the public profile does not change
-    until an editor approves. A pending proposal is replaced, so there is never more
-    than one waiting per trainer.
+    until an editor approves. A revision is never edited: the pending one (if any) is marked
+    superseded and a new one created, in one transaction, so an editor who has the old one
+    open cannot approve text they never saw, and at most one revision waits per trainer.
     """
     if trainer.user_id is None or trainer.user_id != user.pk:
         raise PermissionDenied("Only the trainer's own account may propose changes.")
     values = {field: proposed[field] for field in PROPOSABLE_FIELDS}
     with transaction.atomic():
-        change, _ = ProfileChange.objects.update_or_create(
-            trainer=trainer,
-            status=ProfileChange.Status.PENDING,
-            defaults={**values, "submitted_by": user},
+        # Serialises two submissions of one trainer on PostgreSQL; the unique constraint on
+        # the pending revision is the guard that holds everywhere.
+        Trainer.objects.select_for_update().filter(pk=trainer.pk).first()
+        trainer.profile_changes.filter(status=ProfileChange.Status.PENDING).update(
+            status=ProfileChange.Status.SUPERSEDED
         )
+        change = ProfileChange.objects.create(trainer=trainer, submitted_by=user, **values)
     return change
 
 
 def profile_change_review(*, change: ProfileChange, approve: bool, reviewer) -> ProfileChange:
-    """Approve (apply to the public profile) or reject a pending proposal, exactly once.
+    """Approve (apply to the public profile) or reject a pending revision, exactly once.
 
     The status moves from pending with a conditional update, so two editors deciding at
-    the same moment cannot both apply it; the loser gets AlreadyReviewed.
+    the same moment cannot both apply it (the loser gets AlreadyReviewed), and a revision the
+    trainer has since replaced is refused with ChangeSuperseded: what is approved is always
+    the text the reviewer saw.
     """
     status = ProfileChange.Status.APPROVED if approve else ProfileChange.Status.REJECTED
     with transaction.atomic():
         moved = ProfileChange.objects.filter(
             pk=change.pk, status=ProfileChange.Status.PENDING
         ).update(status=status, reviewed_by=reviewer, reviewed_at=timezone.now())
-        if not moved:
-            raise AlreadyReviewed
         change.refresh_from_db()
+        if not moved:
+            if change.status == ProfileChange.Status.SUPERSEDED:
+                raise ChangeSuperseded
+            raise AlreadyReviewed
         if approve:
             trainer = change.trainer
             for field in ("bio", "website", "phone", "offers_online"):

@@ -20,6 +20,7 @@ from website import ratelimits
 from . import selectors
 from .exceptions import (
     AlreadyReviewed,
+    ChangeSuperseded,
     ContactRateLimited,
     GeocoderUnavailable,
     ImportRejected,
@@ -283,12 +284,14 @@ class ProfileChangeReviewView(EditView):
     def form_valid(self, form):
         decision = form.cleaned_data["status"]
         try:
+            if form.cleaned_data["revision"] != self.object.pk:
+                raise ChangeSuperseded
             profile_change_review(
                 change=self.object,
                 approve=decision == ProfileChange.Status.APPROVED,
                 reviewer=self.request.user,
             )
-        except AlreadyReviewed as exc:
+        except (AlreadyReviewed, ChangeSuperseded) as exc:
             form.add_error("status", str(exc))
             self.produced_error_message = str(exc)
             return self.form_invalid(form)

@@ -55,6 +55,7 @@ class ProfileChangeViewSet(ModelViewSet):
             ),
             FieldPanel("offers_online", read_only=True),
             FieldPanel("status", heading="Decision"),
+            FieldPanel("revision"),
         ],
         base_form_class=ProfileChangeReviewForm,
     )
