@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from website import views
+from website import documents, views
 from website.accounts import views as account_views
 from website.content import feeds
 from website.content import views as content_views
@@ -20,6 +20,12 @@ urlpatterns = [
     path("admin/password_reset/", account_views.admin_password_reset),
     path("admin/password_reset/<path:rest>", account_views.admin_password_reset),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document URL, served from private storage (with Range) after the same checks.
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        documents.serve,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
     path("account/", include("allauth.urls")),
