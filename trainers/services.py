@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -88,6 +89,21 @@ def _flag(value: str, name: str, default: bool) -> bool:
     raise ValidationError(f"{name} must be yes or no, not {value!r}.")
 
 
+def _coordinates(lat: str, lng: str) -> tuple[float | None, float | None]:
+    """Both empty, or both finite numbers on the globe; ValidationError saying which is not."""
+    if not (lat or lng):
+        return None, None
+    try:
+        latitude, longitude = float(lat), float(lng)
+    except ValueError:
+        raise ValidationError("latitude and longitude must be numbers.") from None
+    for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        # float() reads "nan" and "inf", which no comparison with a range rejects.
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            raise ValidationError(f"{name} must be a number from -{limit} to {limit}, not {value}.")
+    return latitude, longitude
+
+
 def _prepare(line: int, values: dict, certs_by_key: dict[str, Certification]) -> _Row:
     """The trainer this row describes (not saved), or ValidationError saying why not."""
     existing = Trainer.objects.filter(external_id=values["external_id"]).first()
@@ -101,13 +117,9 @@ def _prepare(line: int, values: dict, certs_by_key: dict[str, Certification]) ->
         setattr(trainer, field, values.get(field, ""))
     trainer.offers_online = _flag(values.get("offers_online", ""), "offers_online", False)
     trainer.is_published = _flag(values.get("published", ""), "published", True)
-    try:
-        lat, lng = values.get("latitude", ""), values.get("longitude", "")
-        trainer.latitude, trainer.longitude = (
-            (float(lat), float(lng)) if lat or lng else (None, None)
-        )
-    except ValueError:
-        raise ValidationError("latitude and longitude must be numbers.") from None
+    trainer.latitude, trainer.longitude = _coordinates(
+        values.get("latitude", ""), values.get("longitude", "")
+    )
     if trainer.latitude is None:
         try:
             place = geocode_address(

@@ -31,7 +31,7 @@ class InquiryViewSet(ModelViewSet):
     model = Inquiry
     icon = "mail"
     menu_label = "Inquiries"
-    list_display = ["name", "email", "trainer", "created_at"]
+    list_display = ["name", "email", "trainer", "created_at", "delivery"]
     list_filter = ["trainer"]
     search_fields = ["name", "email", "message"]
     form_fields = ["trainer", "name", "email", "message"]
