@@ -251,6 +251,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coachhouse] "
 ACCOUNT_ADAPTER = "website.accounts.adapter.AccountAdapter"
+# Sign-up never reveals whether an address has an account (website/accounts/forms.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "website.accounts.forms.SignupForm"}
 # allauth's own limits (logins, sign-ups, resets); the site's other limits are RATE_LIMITS below.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
