@@ -288,6 +288,25 @@ if any(_stripe.values()) and not all(_stripe.values()):
         f"Stripe is half-configured: set {_missing} as well (or none of the STRIPE_* keys)."
     )
 
+# The test gateway takes "payments" where no money moves. The demo uses it when Stripe has no
+# keys; a deployment never falls back to it: it needs the Stripe keys or an explicit PAYMENTS=test,
+# and then every page carries a banner saying so (docs/decisions.md).
+PAYMENTS = env.str("PAYMENTS", default="").strip().lower()
+if PAYMENTS not in {"", "test"}:
+    raise ImproperlyConfigured(
+        f"Environment variable PAYMENTS must be empty (Stripe) or 'test', not {PAYMENTS!r}."
+    )
+if PAYMENTS == "test" and STRIPE_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PAYMENTS=test and STRIPE_SECRET_KEY are both set: unset one (test payments move no money)."
+    )
+if IS_PRODUCTION and not STRIPE_SECRET_KEY and PAYMENTS != "test":
+    raise ImproperlyConfigured(
+        "Environment variable STRIPE_SECRET_KEY (with STRIPE_PUBLISHABLE_KEY and "
+        "STRIPE_WEBHOOK_SECRET) is required when ALLOWED_HOSTS is set and DEBUG is off; "
+        "set PAYMENTS=test instead to take test payments where no money moves."
+    )
+
 SITE_CURRENCY = env.str("SITE_CURRENCY", default="USD").strip().upper()
 if len(SITE_CURRENCY) != 3 or not SITE_CURRENCY.isalpha():
     raise ImproperlyConfigured(
