@@ -48,6 +48,9 @@ junk = st.one_of(
             "<script>",
             "\r\nBcc: x@y.z",
             "' OR 1=1 --",
+            "\x00",
+            "CH-\x00",
+            "a\x00b",
         ]
     ),
 )
