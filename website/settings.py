@@ -288,6 +288,11 @@ if any(_stripe.values()) and not all(_stripe.values()):
         f"Stripe is half-configured: set {_missing} as well (or none of the STRIPE_* keys)."
     )
 
+# How much one order may hold: courses and gift cards (summed quantity). Refused with a message
+# when adding and at checkout, so no total approaches what the money columns or Stripe can carry.
+SHOP_CART_MAX_COURSES = 20
+SHOP_CART_MAX_GIFT_CARDS = 20
+
 # The test gateway takes "payments" where no money moves. The demo uses it when Stripe has no
 # keys; a deployment never falls back to it: it needs the Stripe keys or an explicit PAYMENTS=test,
 # and then every page carries a banner saying so (docs/decisions.md).

@@ -1,4 +1,4 @@
-# Money columns wide enough for totals above 2^31−1 cents (PostgreSQL integer), and the
+# Money columns wide enough for totals above 2^31-1 cents (PostgreSQL integer), and the
 # gift card's delivery claim so delivered_at is set only after the e-mail went out.
 
 from django.db import migrations, models

@@ -8,6 +8,7 @@ from shop.selectors.carts import (
     CartSummary,
     CartTotals,
     cart_for,
+    cart_size_refusal,
     cart_summary,
     cart_totals,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "GiftCardUse",
     "LiabilityMonth",
     "cart_for",
+    "cart_size_refusal",
     "cart_summary",
     "cart_totals",
     "coupon_discount_cents",

@@ -35,7 +35,7 @@ from shop.models import (
     Promotion,
     new_gift_card_code,
 )
-from shop.selectors import gift_card_by_code, gift_card_check
+from shop.selectors import cart_size_refusal, gift_card_by_code, gift_card_check
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -57,11 +57,16 @@ def cart_add_gift_card(
 ) -> CartGiftCardLine:
     """Put gift cards of an on-sale denomination for one recipient into the cart.
 
-    A delivery date in the past means "send it now". Raises GiftCardDenominationUnavailable.
+    A delivery date in the past means "send it now". Raises GiftCardDenominationUnavailable, or
+    CartTooLarge when the cart would hold more gift cards than one order may.
     """
     denomination = GiftCardDenomination.objects.filter(pk=denomination_id, is_active=True).first()
     if denomination is None:
         raise GiftCardDenominationUnavailable()
+    held = cart.gift_card_lines.aggregate(n=Sum("quantity"))["n"] or 0
+    refusal = cart_size_refusal(courses=0, gift_cards=held + quantity)
+    if refusal is not None:
+        raise refusal
     if deliver_on is not None and deliver_on <= timezone.localdate():
         deliver_on = None
     return CartGiftCardLine.objects.create(
