@@ -27,6 +27,7 @@ from shop.selectors.promotions import (
     promotion_banner,
     promotion_for_course,
     promotions_earned,
+    promotions_next_change,
     promotions_running,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "promotion_banner",
     "promotion_for_course",
     "promotions_earned",
+    "promotions_next_change",
     "promotions_running",
 ]
