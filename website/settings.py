@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from babel.numbers import get_currency_precision, list_currencies
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -316,6 +317,18 @@ SITE_CURRENCY = env.str("SITE_CURRENCY", default="USD").strip().upper()
 if len(SITE_CURRENCY) != 3 or not SITE_CURRENCY.isalpha():
     raise ImproperlyConfigured(
         f"Environment variable SITE_CURRENCY must be a three-letter ISO code, not {SITE_CURRENCY!r}"
+    )
+if SITE_CURRENCY not in list_currencies():
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_CURRENCY names no known currency: {SITE_CURRENCY!r}"
+    )
+_currency_decimals = get_currency_precision(SITE_CURRENCY)
+# Prices are entered and Stripe is paid in hundredths; a currency with other minor units (JPY 0,
+# KWD 3, and HUF, which Stripe counts in hundredths though its minor unit is whole) is refused.
+if _currency_decimals != 2:
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_CURRENCY must be a currency with two decimals; "
+        f"{SITE_CURRENCY} has {_currency_decimals}."
     )
 
 # Files ----------------------------------------------------------------------
