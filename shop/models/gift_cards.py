@@ -102,11 +102,17 @@ class GiftCard(models.Model):
         ]
 
     def __str__(self):
-        return self.display_code
+        # Admin titles, breadcrumbs and audit entries name the card without giving its code away.
+        return f"Gift card {self.masked_code}"
 
     @property
     def display_code(self) -> str:
         return format_gift_card_code(self.code)
+
+    @property
+    def masked_code(self) -> str:
+        """The code with all but its last 4 characters hidden: ••••-••••-••••-WXYZ."""
+        return format_gift_card_code("•" * (len(self.code) - 4) + self.code[-4:])
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and (now or timezone.now()) >= self.expires_at

@@ -62,6 +62,8 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Giving money back is a shop manager's privilege of its own (the "Shop managers" group).
+        permissions = [("refund_order", "Can refund orders")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
