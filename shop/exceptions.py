@@ -23,6 +23,14 @@ class CartEmpty(ShopError):
         super().__init__("Your cart is empty.")
 
 
+class CartTooLarge(ShopError):
+    def __init__(self, *, what: str, limit: int):
+        super().__init__(
+            f"One order can hold at most {limit} {what}. "
+            "Please check out what is in your cart first, then place another order."
+        )
+
+
 # Coupons -------------------------------------------------------------------
 
 

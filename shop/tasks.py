@@ -30,8 +30,14 @@ def send_order_email(*, order_id: int, kind: str) -> None:
 @task()
 def deliver_gift_card(*, card_id: int, resend: bool = False) -> None:
     """Email the card's code and claim link to its recipient: once, unless resending."""
-    if services.gift_card_mark_delivered(card_id=card_id, resend=resend):
+    if not services.gift_card_claim_delivery(card_id=card_id, resend=resend):
+        return
+    try:
         send_gift_card_email_now(card_id=card_id)
+    except Exception:
+        services.gift_card_mark_delivered(card_id=card_id, sent=False)
+        raise
+    services.gift_card_mark_delivered(card_id=card_id, sent=True)
 
 
 @task()

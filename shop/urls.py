@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from shop import views
+from shop.models.orders import ORDER_NUMBER_ALPHABET
+
+
+class OrderNumberConverter:
+    """Only the order-number alphabet reaches a view: anything else (a NUL byte, which
+    PostgreSQL refuses in a query) is a 404 before the database sees it."""
+
+    regex = f"CH-[{ORDER_NUMBER_ALPHABET}]{{1,17}}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrderNumberConverter, "order_number")
 
 app_name = "shop"
 
@@ -17,11 +34,15 @@ urlpatterns = [
     path("shop/gift-cards/", views.gift_card_shop, name="gift_card_shop"),
     path("shop/gift-cards/claim/", views.claim_gift_card, name="gift_card_claim"),
     path("shop/checkout/", views.checkout, name="checkout"),
-    path("shop/checkout/<str:number>/test-payment/", views.test_payment, name="test_payment"),
-    path("shop/checkout/<str:number>/pay/", views.stripe_payment, name="stripe_payment"),
-    path("shop/checkout/<str:number>/return/", views.payment_return, name="payment_return"),
+    path(
+        "shop/checkout/<order_number:number>/test-payment/", views.test_payment, name="test_payment"
+    ),
+    path("shop/checkout/<order_number:number>/pay/", views.stripe_payment, name="stripe_payment"),
+    path(
+        "shop/checkout/<order_number:number>/return/", views.payment_return, name="payment_return"
+    ),
     path("shop/stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("account/gift-cards/", views.gift_card_list, name="gift_card_list"),
     path("account/orders/", views.order_list, name="order_list"),
-    path("account/orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("account/orders/<order_number:number>/", views.order_detail, name="order_detail"),
 ]

@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from shop.models import GiftCard, Order
 from shop.viewsets import GiftCardLiabilityView, ShopViewSetGroup, ViewOnlyPermissionPolicy
+from shop.viewsets.audit import register_shop_log_actions
 
 register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
 
@@ -13,6 +14,9 @@ register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
 @hooks.register("register_admin_viewset")
 def register_shop_admin():
     return ShopViewSetGroup()
+
+
+hooks.register("register_log_actions", register_shop_log_actions)
 
 
 @hooks.register("register_admin_urls")

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from babel.numbers import get_currency_precision, list_currencies
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -311,10 +312,46 @@ if any(_stripe.values()) and not all(_stripe.values()):
         f"Stripe is half-configured: set {_missing} as well (or none of the STRIPE_* keys)."
     )
 
+# How much one order may hold: courses and gift cards (summed quantity). Refused with a message
+# when adding and at checkout, so no total approaches what the money columns or Stripe can carry.
+SHOP_CART_MAX_COURSES = 20
+SHOP_CART_MAX_GIFT_CARDS = 20
+
+# The test gateway takes "payments" where no money moves. The demo uses it when Stripe has no
+# keys; a deployment never falls back to it: it needs the Stripe keys or an explicit PAYMENTS=test,
+# and then every page carries a banner saying so (docs/decisions.md).
+PAYMENTS = env.str("PAYMENTS", default="").strip().lower()
+if PAYMENTS not in {"", "test"}:
+    raise ImproperlyConfigured(
+        f"Environment variable PAYMENTS must be empty (Stripe) or 'test', not {PAYMENTS!r}."
+    )
+if PAYMENTS == "test" and STRIPE_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PAYMENTS=test and STRIPE_SECRET_KEY are both set: unset one (test payments move no money)."
+    )
+if IS_PRODUCTION and not STRIPE_SECRET_KEY and PAYMENTS != "test":
+    raise ImproperlyConfigured(
+        "Environment variable STRIPE_SECRET_KEY (with STRIPE_PUBLISHABLE_KEY and "
+        "STRIPE_WEBHOOK_SECRET) is required when ALLOWED_HOSTS is set and DEBUG is off; "
+        "set PAYMENTS=test instead to take test payments where no money moves."
+    )
+
 SITE_CURRENCY = env.str("SITE_CURRENCY", default="USD").strip().upper()
 if len(SITE_CURRENCY) != 3 or not SITE_CURRENCY.isalpha():
     raise ImproperlyConfigured(
         f"Environment variable SITE_CURRENCY must be a three-letter ISO code, not {SITE_CURRENCY!r}"
+    )
+if SITE_CURRENCY not in list_currencies():
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_CURRENCY names no known currency: {SITE_CURRENCY!r}"
+    )
+_currency_decimals = get_currency_precision(SITE_CURRENCY)
+# Prices are entered and Stripe is paid in hundredths; a currency with other minor units (JPY 0,
+# KWD 3, and HUF, which Stripe counts in hundredths though its minor unit is whole) is refused.
+if _currency_decimals != 2:
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_CURRENCY must be a currency with two decimals; "
+        f"{SITE_CURRENCY} has {_currency_decimals}."
     )
 
 # Files ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ def format_gift_card_code(code: str) -> str:
 class GiftCardDenomination(models.Model):
     """A value the store sells gift cards in; editors choose them."""
 
-    amount_cents = models.PositiveIntegerField("amount (cents)", unique=True)
+    amount_cents = models.PositiveBigIntegerField("amount (cents)", unique=True)
     is_active = models.BooleanField("on sale", default=True)
 
     class Meta:
@@ -54,8 +54,8 @@ class GiftCard(models.Model):
         MANUAL = "manual", "Issued by an editor"
 
     code = models.CharField(max_length=GIFT_CARD_CODE_LENGTH, unique=True, editable=False)
-    initial_cents = models.PositiveIntegerField("value (cents)")
-    balance_cents = models.PositiveIntegerField("balance (cents)", default=0, editable=False)
+    initial_cents = models.PositiveBigIntegerField("value (cents)")
+    balance_cents = models.PositiveBigIntegerField("balance (cents)", default=0, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices, editable=False)
     is_active = models.BooleanField("active", default=True, help_text="Untick to deactivate.")
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -64,6 +64,8 @@ class GiftCard(models.Model):
     message = models.TextField(blank=True)
     deliver_on = models.DateField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A sender's claim on the email while it is being sent; delivered_at is set only after.
+    delivery_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -100,11 +102,17 @@ class GiftCard(models.Model):
         ]
 
     def __str__(self):
-        return self.display_code
+        # Admin titles, breadcrumbs and audit entries name the card without giving its code away.
+        return f"Gift card {self.masked_code}"
 
     @property
     def display_code(self) -> str:
         return format_gift_card_code(self.code)
+
+    @property
+    def masked_code(self) -> str:
+        """The code with all but its last 4 characters hidden: ••••-••••-••••-WXYZ."""
+        return format_gift_card_code("•" * (len(self.code) - 4) + self.code[-4:])
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
@@ -123,8 +131,8 @@ class GiftCardTransaction(models.Model):
 
     card = models.ForeignKey(GiftCard, on_delete=models.CASCADE, related_name="transactions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    amount_cents = models.IntegerField(help_text="Positive adds to the balance, negative takes.")
-    balance_after_cents = models.PositiveIntegerField()
+    amount_cents = models.BigIntegerField(help_text="Positive adds to the balance, negative takes.")
+    balance_after_cents = models.PositiveBigIntegerField()
     order = models.ForeignKey(
         "shop.Order",
         null=True,
@@ -146,7 +154,7 @@ class OrderGiftCard(models.Model):
 
     order = models.ForeignKey("shop.Order", on_delete=models.CASCADE, related_name="gift_card_uses")
     card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="order_uses")
-    amount_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveBigIntegerField()
 
     class Meta:
         ordering = ["pk"]

@@ -42,11 +42,11 @@ class Order(models.Model):
         "shop.Coupon", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     coupon_code = models.CharField(max_length=40, blank=True)
-    subtotal_cents = models.PositiveIntegerField()
-    discount_cents = models.PositiveIntegerField(default=0)
-    gift_card_cents = models.PositiveIntegerField(default=0)
-    total_cents = models.PositiveIntegerField()
-    refunded_cents = models.PositiveIntegerField(default=0)
+    subtotal_cents = models.PositiveBigIntegerField()
+    discount_cents = models.PositiveBigIntegerField(default=0)
+    gift_card_cents = models.PositiveBigIntegerField(default=0)
+    total_cents = models.PositiveBigIntegerField()
+    refunded_cents = models.PositiveBigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -62,6 +62,8 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Giving money back is a shop manager's privilege of its own (the "Shop managers" group).
+        permissions = [("refund_order", "Can refund orders")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -96,7 +98,7 @@ class OrderLine(models.Model):
         "courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = models.CharField(max_length=255)
-    unit_price_cents = models.PositiveIntegerField()
+    unit_price_cents = models.PositiveBigIntegerField()
     quantity = models.PositiveSmallIntegerField(default=1)
     # A gift card line: each of its `quantity` cards is worth `unit_price_cents`.
     is_gift_card = models.BooleanField(default=False)

@@ -8,6 +8,7 @@ from shop.selectors.carts import (
     CartSummary,
     CartTotals,
     cart_for,
+    cart_size_refusal,
     cart_summary,
     cart_totals,
 )
@@ -26,6 +27,7 @@ from shop.selectors.promotions import (
     promotion_banner,
     promotion_for_course,
     promotions_earned,
+    promotions_next_change,
     promotions_running,
 )
 
@@ -36,6 +38,7 @@ __all__ = [
     "GiftCardUse",
     "LiabilityMonth",
     "cart_for",
+    "cart_size_refusal",
     "cart_summary",
     "cart_totals",
     "coupon_discount_cents",
@@ -49,5 +52,6 @@ __all__ = [
     "promotion_banner",
     "promotion_for_course",
     "promotions_earned",
+    "promotions_next_change",
     "promotions_running",
 ]

@@ -5,11 +5,12 @@ import hashlib
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Count, F, Sum
 
 from courses.models import CoursePage
 from courses.selectors import Visitor, owned_course_ids
-from shop.exceptions import CouponError
+from shop.exceptions import CartTooLarge, CouponError
 from shop.models import Cart, CartGiftCardLine, CartLine, Coupon, Promotion
 from shop.selectors.coupons import coupon_discount_cents, coupon_refusal
 from shop.selectors.gift_cards import GiftCardUse, gift_card_uses_for_cart
@@ -54,6 +55,16 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
     )
 
 
+def cart_size_refusal(*, courses: int, gift_cards: int) -> CartTooLarge | None:
+    """Why a cart of this many courses and gift cards (summed quantity) is too large for one
+    order (settings.SHOP_CART_MAX_COURSES / SHOP_CART_MAX_GIFT_CARDS), or None."""
+    if courses > settings.SHOP_CART_MAX_COURSES:
+        return CartTooLarge(what="courses", limit=settings.SHOP_CART_MAX_COURSES)
+    if gift_cards > settings.SHOP_CART_MAX_GIFT_CARDS:
+        return CartTooLarge(what="gift cards", limit=settings.SHOP_CART_MAX_GIFT_CARDS)
+    return None
+
+
 @dataclass(frozen=True)
 class CartTotals:
     """A cart priced now: subtotal - discount - gift card = total, all in cents, never negative."""
@@ -73,6 +84,14 @@ class CartTotals:
     @property
     def count(self) -> int:
         return len(self.courses) + sum(line.quantity for line in self.gift_card_lines)
+
+    @property
+    def size_error(self) -> CartTooLarge | None:
+        """Set when the cart holds more than one order may (checkout refuses it)."""
+        return cart_size_refusal(
+            courses=len(self.courses),
+            gift_cards=sum(line.quantity for line in self.gift_card_lines),
+        )
 
     @property
     def fingerprint(self) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import CoursePage
@@ -13,6 +13,17 @@ def promotions_running(*, now: datetime | None = None) -> QuerySet[Promotion]:
     """Promotions active and within their window now."""
     now = now or timezone.now()
     return Promotion.objects.filter(is_active=True, starts_at__lte=now, ends_at__gt=now)
+
+
+def promotions_next_change(*, now: datetime | None = None) -> datetime | None:
+    """When the running promotions next change by the clock alone: the soonest start or end
+    of an active promotion after `now` (None when none is ahead). Edits purge on their own."""
+    now = now or timezone.now()
+    soonest = Promotion.objects.filter(is_active=True).aggregate(
+        start=Min("starts_at", filter=Q(starts_at__gt=now)),
+        end=Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    return min((at for at in soonest.values() if at is not None), default=None)
 
 
 def promotion_banner(*, now: datetime | None = None) -> Promotion | None:

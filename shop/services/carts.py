@@ -9,7 +9,7 @@ from courses.models import CoursePage
 from courses.selectors import Visitor, user_is_enrolled
 from shop.exceptions import CourseAlreadyOwned, CourseNotPurchasable
 from shop.models import Cart, CartLine
-from shop.selectors import cart_for
+from shop.selectors import cart_for, cart_size_refusal
 
 
 def cart_get_or_create(*, user: Visitor, token: str | None) -> Cart:
@@ -33,9 +33,14 @@ def course_check_purchasable(*, course: CoursePage, user: Visitor) -> None:
 def cart_add_course(*, cart: Cart, course: CoursePage, user: Visitor) -> bool:
     """Put a live, purchasable course the user does not own into the cart, at most once.
 
-    Returns False when it was already there. Raises CourseNotPurchasable / CourseAlreadyOwned.
+    Returns False when it was already there. Raises CourseNotPurchasable / CourseAlreadyOwned,
+    or CartTooLarge when the cart already holds as many courses as one order may.
     """
     course_check_purchasable(course=course, user=user)
+    if not CartLine.objects.filter(cart=cart, course=course).exists():
+        refusal = cart_size_refusal(courses=cart.lines.count() + 1, gift_cards=0)
+        if refusal is not None:
+            raise refusal
     _, created = CartLine.objects.get_or_create(cart=cart, course=course)
     return created
 

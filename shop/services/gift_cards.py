@@ -8,7 +8,7 @@ the transaction that won the order's state transition, so each happens once per 
 """
 
 import logging
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -35,12 +35,14 @@ from shop.models import (
     Promotion,
     new_gift_card_code,
 )
-from shop.selectors import gift_card_by_code, gift_card_check
+from shop.selectors import cart_size_refusal, gift_card_by_code, gift_card_check
 
 logger = logging.getLogger("coachhouse.shop")
 
 # How long a pending order holds its gift card amounts before it counts as abandoned.
 GIFT_CARD_HOLD_MINUTES = 60
+# How long a sender may hold a card's email before another attempt takes the send over.
+GIFT_CARD_SEND_CLAIM_MINUTES = 15
 
 
 def cart_add_gift_card(
@@ -55,11 +57,16 @@ def cart_add_gift_card(
 ) -> CartGiftCardLine:
     """Put gift cards of an on-sale denomination for one recipient into the cart.
 
-    A delivery date in the past means "send it now". Raises GiftCardDenominationUnavailable.
+    A delivery date in the past means "send it now". Raises GiftCardDenominationUnavailable, or
+    CartTooLarge when the cart would hold more gift cards than one order may.
     """
     denomination = GiftCardDenomination.objects.filter(pk=denomination_id, is_active=True).first()
     if denomination is None:
         raise GiftCardDenominationUnavailable()
+    held = cart.gift_card_lines.aggregate(n=Sum("quantity"))["n"] or 0
+    refusal = cart_size_refusal(courses=0, gift_cards=held + quantity)
+    if refusal is not None:
+        raise refusal
     if deliver_on is not None and deliver_on <= timezone.localdate():
         deliver_on = None
     return CartGiftCardLine.objects.create(
@@ -297,21 +304,35 @@ def gift_card_schedule_delivery(*, card: GiftCard) -> None:
     tasks.schedule(tasks.deliver_gift_card, at=at, card_id=card.pk)
 
 
-def gift_card_mark_delivered(*, card_id: int, resend: bool = False) -> bool:
-    """Claim the right to send the card's email: True once per card (always when resending),
-    False for a void card or one already delivered."""
-    cards = GiftCard.objects.filter(pk=card_id, is_active=True)
+def gift_card_claim_delivery(*, card_id: int, resend: bool = False) -> bool:
+    """Claim the right to send the card's email: True for one sender at a time, and (unless
+    resending) only while the card is undelivered; False for a void card. A claim older than
+    GIFT_CARD_SEND_CLAIM_MINUTES counts as a crashed sender's and may be taken over."""
+    now = timezone.now()
+    stale = now - timedelta(minutes=GIFT_CARD_SEND_CLAIM_MINUTES)
+    cards = GiftCard.objects.filter(pk=card_id, is_active=True).filter(
+        Q(delivery_started_at__isnull=True) | Q(delivery_started_at__lt=stale)
+    )
     if not resend:
         cards = cards.filter(delivered_at__isnull=True)
-    return bool(cards.update(delivered_at=timezone.now()))
+    return bool(cards.update(delivery_started_at=now))
+
+
+def gift_card_mark_delivered(*, card_id: int, sent: bool) -> None:
+    """End a claimed send: a sent email marks the card delivered; a failed one only drops the
+    claim, so the card stays undelivered and the next attempt (shop_sweep) sends it."""
+    fields = {"delivered_at": timezone.now()} if sent else {}
+    GiftCard.objects.filter(pk=card_id).update(delivery_started_at=None, **fields)
 
 
 def gift_cards_deliver_due(*, today: date | None = None) -> int:
     """Queue the emails of undelivered cards whose delivery date has come; returns how many."""
     today = today or timezone.localdate()
-    due = GiftCard.objects.filter(
-        is_active=True, delivered_at__isnull=True, deliver_on__lte=today
-    ).exclude(recipient_email="")
+    due = (
+        GiftCard.objects.filter(is_active=True, delivered_at__isnull=True)
+        .filter(Q(deliver_on__isnull=True) | Q(deliver_on__lte=today))
+        .exclude(recipient_email="")
+    )
     count = 0
     for card in due:
         tasks.deliver_gift_card.enqueue(card_id=card.pk)

@@ -57,7 +57,8 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
 
     Placing the same cart twice (a double click, a reload) returns the same pending order;
     a changed cart supersedes (cancels) the cart's earlier pending orders. Raises CartEmpty,
-    CourseNotPurchasable, CourseAlreadyOwned or the CouponError of a coupon that no longer applies.
+    CartTooLarge, CourseNotPurchasable, CourseAlreadyOwned or the CouponError of a coupon that
+    no longer applies.
     """
     # Serialises concurrent checkouts of one cart on PostgreSQL; SQLite's IMMEDIATE
     # transactions already serialise writers.
@@ -65,6 +66,8 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
     totals = cart_totals(cart=cart, user=user)
     if not totals.count:
         raise CartEmpty()
+    if totals.size_error is not None:
+        raise totals.size_error
     if totals.coupon_error is not None:
         raise totals.coupon_error
     for course in totals.courses:

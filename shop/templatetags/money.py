@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from shop.money import format_money
+from shop.money import format_money, format_money_short
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def money(cents) -> str:
 @register.filter
 def money_short(cents) -> str:
     """Whole amounts without cents, as headlines say them: "$100"; else as `money`."""
-    return money(cents).replace(".00", "", 1) if int(cents or 0) % 100 == 0 else money(cents)
+    return format_money_short(int(cents or 0), settings.SITE_CURRENCY)

@@ -3,6 +3,7 @@
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from shop.models import Coupon
+from shop.viewsets.audit import AuditedCreateView, AuditedEditView
 from shop.viewsets.columns import MoneyColumn
 
 
@@ -11,6 +12,8 @@ class CouponViewSet(ModelViewSet):
     icon = "tag"
     menu_label = "Coupons"
     copy_view_enabled = False
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
     list_display = [
         "code",
         "kind",

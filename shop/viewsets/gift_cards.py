@@ -20,6 +20,7 @@ from shop.money import format_money
 from shop.selectors import gift_card_liability
 from shop.services import gift_card_issue, gift_card_schedule_delivery
 from shop.tasks import deliver_gift_card
+from shop.viewsets.audit import AuditedCreateView, AuditedEditView, log_shop_action
 from shop.viewsets.columns import MoneyColumn
 
 
@@ -43,7 +44,27 @@ class GiftCardCreateView(CreateView):
             expires_at=data["expires_at"],
         )
         gift_card_schedule_delivery(card=card)
+        log_shop_action(
+            instance=card,
+            action="shop.gift_card.issue",
+            user=self.request.user,
+            values={
+                "amount_cents": str(card.initial_cents),
+                "recipient_email": card.recipient_email,
+                "expires_at": str(card.expires_at or ""),
+            },
+        )
         return card
+
+    def get_success_message(self, instance):
+        # The one place the full code of a new unclaimed card shows: to whoever issued it.
+        return f"Gift card {instance.display_code} issued."
+
+
+class GiftCardEditView(AuditedEditView):
+    def audit_action(self) -> str:
+        deactivated = "is_active" in self.form.changed_data and not self.form.instance.is_active
+        return "shop.gift_card.deactivate" if deactivated else "shop.edit"
 
 
 class GiftCardInspectView(InspectView):
@@ -52,7 +73,7 @@ class GiftCardInspectView(InspectView):
     template_name = "shop/admin/gift_card_inspect.html"
 
     def get_code_display_value(self):
-        return self.object.display_code
+        return self.object.masked_code
 
     def get_initial_cents_display_value(self):
         return format_money(self.object.initial_cents, settings.SITE_CURRENCY)
@@ -76,9 +97,10 @@ class GiftCardViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     add_view_class = GiftCardCreateView
+    edit_view_class = GiftCardEditView
     inspect_view_class = GiftCardInspectView
     list_display = [
-        "display_code",
+        "masked_code",
         MoneyColumn("balance_cents", label="Balance"),
         MoneyColumn("initial_cents", label="Value"),
         "source",
@@ -123,7 +145,17 @@ class GiftCardViewSet(ModelViewSet):
         card = get_object_or_404(GiftCard, pk=pk)
         if card.recipient_email and card.is_active:
             deliver_gift_card.enqueue(card_id=card.pk, resend=True)
-            messages.success(request, f"Gift card email sent again to {card.recipient_email}.")
+            log_shop_action(
+                instance=card,
+                action="shop.gift_card.resend",
+                user=request.user,
+                values={"recipient_email": card.recipient_email},
+            )
+            # The full code, to whoever resends it only (the card's page shows it masked).
+            messages.success(
+                request,
+                f"Gift card {card.display_code} sent again to {card.recipient_email}.",
+            )
         else:
             messages.error(request, "Only an active card with a recipient email can be sent.")
         return redirect(self.get_url_name("inspect"), pk)
@@ -136,6 +168,8 @@ class GiftCardDenominationViewSet(ModelViewSet):
     copy_view_enabled = False
     list_display = ["__str__", "is_active"]
     form_fields = ["amount_cents", "is_active"]
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
 
 
 class GiftCardLiabilityView(WagtailAdminTemplateMixin, TemplateView):

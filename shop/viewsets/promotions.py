@@ -3,6 +3,7 @@
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from shop.models import Promotion
+from shop.viewsets.audit import AuditedCreateView, AuditedEditView
 from shop.viewsets.columns import MoneyColumn
 
 
@@ -11,6 +12,8 @@ class PromotionViewSet(ModelViewSet):
     icon = "tick"
     menu_label = "Promotions"
     copy_view_enabled = False
+    add_view_class = AuditedCreateView
+    edit_view_class = AuditedEditView
     list_display = [
         "name",
         "starts_at",

@@ -56,6 +56,7 @@ junk = st.one_of(
             "\x00",
             "CH-\x00",
             "a@b.example\x00",
+            "a\x00b",
         ]
     ),
 )

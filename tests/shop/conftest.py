@@ -170,3 +170,11 @@ def editor(django_user_model):
     )
     editor.groups.add(Group.objects.get(name="Editors"))
     return editor
+
+
+@pytest.fixture
+def shop_manager(django_user_model):
+    """A member of the Shop managers group (the demo's shop@ login)."""
+    manager = django_user_model.objects.create_user(email="shop@example.com", password="x-pass-123")
+    manager.groups.add(Group.objects.get(name="Shop managers"))
+    return manager

@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from shop.exceptions import GiftCardBalanceTooLow
 from shop.models import GiftCard, Order
-from shop.services import gift_card_redeem
+from shop.services import gift_card_claim_delivery, gift_card_redeem
 from tests.shop.factories import issue_card
 
 pytestmark = [
@@ -55,3 +55,17 @@ def test_twenty_concurrent_ten_dollar_redemptions_of_a_hundred_dollar_card_take_
     assert results.count(True) == 10
     assert card.balance_cents == 0 == ledger
     assert card.transactions.filter(kind="redeem").count() == 10
+
+
+def test_concurrent_senders_claim_a_gift_card_email_once():
+    card = issue_card(5000, recipient_email="sam@example.com")
+
+    def claim(_):
+        try:
+            return gift_card_claim_delivery(card_id=card.pk)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        claims = list(pool.map(claim, range(8)))
+    assert claims.count(True) == 1

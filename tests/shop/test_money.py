@@ -1,7 +1,7 @@
 import pytest
 from django.template import Context, Template
 
-from shop.money import format_money, percent_of
+from shop.money import currency_exponent, format_money, format_money_short, percent_of
 
 
 @pytest.mark.parametrize(
@@ -14,10 +14,43 @@ from shop.money import format_money, percent_of
         (-1490, "USD", "-$14.90"),
         (1000, "EUR", "€10.00"),
         (1000, "SEK", "10.00 SEK"),
+        (0, "JPY", "0 JPY"),
+        (1234567, "JPY", "1,234,567 JPY"),
+        (-5, "JPY", "-5 JPY"),
+        (1, "KWD", "0.001 KWD"),
+        (1234567, "KWD", "1,234.567 KWD"),
+        (-1000, "KWD", "-1.000 KWD"),
     ],
 )
-def test_money_is_formatted_from_integer_cents(cents, currency, text):
+def test_money_is_formatted_from_integer_minor_units(cents, currency, text):
     assert format_money(cents, currency) == text
+
+
+@pytest.mark.parametrize(
+    ("currency", "exponent"), [("USD", 2), ("usd", 2), ("EUR", 2), ("JPY", 0), ("KWD", 3)]
+)
+def test_the_currency_exponent_comes_from_babels_data(currency, exponent):
+    assert currency_exponent(currency) == exponent
+
+
+def test_an_unknown_currency_has_no_exponent():
+    with pytest.raises(ValueError, match="XYZ"):
+        currency_exponent("XYZ")
+
+
+@pytest.mark.parametrize(
+    ("cents", "currency", "text"),
+    [
+        (10000, "USD", "$100"),
+        (10050, "USD", "$100.50"),
+        (10001, "USD", "$100.01"),
+        (100000, "KWD", "100 KWD"),
+        (100010, "KWD", "100.010 KWD"),
+        (100, "JPY", "100 JPY"),
+    ],
+)
+def test_short_money_drops_only_all_zero_decimals(cents, currency, text):
+    assert format_money_short(cents, currency) == text
 
 
 @pytest.mark.parametrize(

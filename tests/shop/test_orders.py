@@ -1,4 +1,4 @@
-"""Customers see their own orders; editors see every order in the admin, read-only."""
+"""Customers see their own orders; shop managers see every order in the admin, read-only."""
 
 import pytest
 from django.urls import reverse
@@ -53,10 +53,12 @@ def test_my_account_links_to_my_courses_and_orders(client, user):
     assert reverse("shop:order_list") in page
 
 
-def test_editors_see_every_order_in_the_admin_filtered_by_status(client, editor, user, other_user):
+def test_shop_managers_see_every_order_in_the_admin_filtered_by_status(
+    client, shop_manager, user, other_user
+):
     paid, failed = _order(user), _order(other_user)
     Order.objects.filter(pk=failed.pk).update(status="failed")
-    client.force_login(editor)
+    client.force_login(shop_manager)
     page = client.get(reverse("order:index"), {"status": "paid"}).content.decode()
     assert paid.number in page
     assert failed.number not in page
@@ -72,8 +74,8 @@ def test_nobody_can_add_edit_or_delete_orders_in_the_admin(client, admin_user, u
     assert client.get(reverse("order:inspect", args=[order.pk])).status_code == 200
 
 
-def test_editors_manage_coupons_in_the_admin(client, editor):
-    client.force_login(editor)
+def test_shop_managers_manage_coupons_in_the_admin(client, shop_manager):
+    client.force_login(shop_manager)
     response = client.post(
         reverse("coupon:add"),
         {
@@ -88,8 +90,8 @@ def test_editors_manage_coupons_in_the_admin(client, editor):
     assert Coupon.objects.get().code == "SPRING"
 
 
-def test_a_percent_coupon_without_a_percent_is_refused_in_the_admin(client, editor):
-    client.force_login(editor)
+def test_a_percent_coupon_without_a_percent_is_refused_in_the_admin(client, shop_manager):
+    client.force_login(shop_manager)
     response = client.post(
         reverse("coupon:add"), {"code": "X", "kind": "percent", "minimum_subtotal_cents": 0}
     )

@@ -1,6 +1,8 @@
 """Reading Stripe's objects at the SDK boundary, in both shapes localstripe and Stripe send."""
 
 import pytest
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 
 from shop.payments import get_gateway
 from shop.payments.base import WebhookInvalid
@@ -53,6 +55,29 @@ def test_the_order_number_comes_from_the_metadata():
 def test_without_stripe_keys_the_test_gateway_takes_payments(settings):
     settings.STRIPE_SECRET_KEY = ""
     assert isinstance(get_gateway(), TestGateway)
+
+
+def test_a_deployment_without_stripe_keys_never_falls_back_to_the_test_gateway(settings):
+    settings.IS_PRODUCTION = True
+    settings.STRIPE_SECRET_KEY = ""
+    with pytest.raises(ImproperlyConfigured, match="STRIPE_SECRET_KEY"):
+        get_gateway()
+
+
+def test_a_deployment_that_opted_into_test_payments_gets_the_test_gateway(settings):
+    settings.IS_PRODUCTION = True
+    settings.STRIPE_SECRET_KEY = ""
+    settings.PAYMENTS = "test"
+    assert isinstance(get_gateway(), TestGateway)
+
+
+@pytest.mark.django_db
+def test_opted_in_test_payments_put_a_warning_banner_on_every_page(settings, client, home_page):
+    assert "Test payments — no money moves" not in client.get("/").content.decode()
+    settings.PAYMENTS = "test"
+    cache.clear()  # the setting is fixed for a process's life; the first rendering was cached
+    for url in ("/", "/shop/cart/", "/accounts/login/"):
+        assert "Test payments — no money moves" in client.get(url).content.decode(), url
 
 
 def test_with_stripe_keys_the_stripe_gateway_points_at_the_configured_api_base(settings):

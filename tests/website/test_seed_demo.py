@@ -33,3 +33,19 @@ def test_seed_demo_twice_changes_nothing(db):
 def test_seed_demo_prints_the_demo_logins(db, capsys):
     call_command("seed_demo")
     assert "admin@coachhouse.test / coachhouse-demo" in capsys.readouterr().out
+
+
+def test_the_demo_shop_manager_runs_the_shop_and_the_demo_editor_has_no_money(db, capsys):
+    from website.accounts.models import User
+
+    call_command("seed_demo")
+    assert "shop@coachhouse.test / coachhouse-demo" in capsys.readouterr().out
+    shop = User.objects.get(email="shop@coachhouse.test")
+    editor = User.objects.get(email="editor@coachhouse.test")
+    admin = User.objects.get(email="admin@coachhouse.test")
+    money = ["shop.add_giftcard", "shop.add_coupon", "shop.view_order", "shop.refund_order"]
+    assert shop.check_password("coachhouse-demo")
+    assert all(shop.has_perm(p) for p in money) and shop.has_perm("wagtailadmin.access_admin")
+    assert not any(editor.has_perm(p) for p in money)
+    assert editor.has_perm("wagtailadmin.access_admin")
+    assert all(admin.has_perm(p) for p in money)

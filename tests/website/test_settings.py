@@ -12,13 +12,23 @@ ROOT = Path(__file__).resolve().parents[2]
 OWN_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "TRUSTED_PROXY_COUNT",
+    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "TRUSTED_PROXY_COUNT", "PAYMENTS",
 }  # fmt: skip
-PRODUCTION = {
+DEPLOYMENT = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "coachhouse.example.com",
     "SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789",
 }
+STRIPE_TEST_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_deployment",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_deployment",
+    "STRIPE_WEBHOOK_SECRET": "whsec_deployment",
+}
+PRODUCTION = {**DEPLOYMENT, **STRIPE_TEST_KEYS}
+CHECK_DEPLOY = (
+    "import sys; from django.core.management import execute_from_command_line as run; "
+    "run(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])"
+)
 PRINT_SETTINGS = """
 import django, json
 django.setup()
@@ -80,13 +90,23 @@ def test_production_values_switch_on_redis_smtp_and_https():
 
 
 def test_check_deploy_is_clean_with_only_the_required_production_values():
-    result = run_python(
-        "import sys; from django.core.management import execute_from_command_line as run; "
-        "run(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
-        **PRODUCTION,
-    )
+    result = run_python(CHECK_DEPLOY, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_naming_stripe_when_a_deployment_has_no_stripe_keys():
+    result = run_python(CHECK_DEPLOY, **DEPLOYMENT)
+    assert result.returncode != 0
+    assert "STRIPE_SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_deployment_may_opt_into_test_payments_explicitly():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.PAYMENTS)"
+    result = run_python(code, **DEPLOYMENT, PAYMENTS="test")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "test"
+    assert run_python(CHECK_DEPLOY, **DEPLOYMENT, PAYMENTS="test").returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -94,11 +114,18 @@ def test_check_deploy_is_clean_with_only_the_required_production_values():
     [
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "0", "ALLOWED_HOSTS": "coachhouse.example.com"}, "SECRET_KEY"),
+        (DEPLOYMENT, "STRIPE_SECRET_KEY"),
+        ({**DEPLOYMENT, "PAYMENTS": "stripe"}, "PAYMENTS"),
+        ({**PRODUCTION, "PAYMENTS": "test"}, "STRIPE_SECRET_KEY"),
         ({"SECRET_KEY": "too-short"}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"SITE_CURRENCY": "dollars"}, "SITE_CURRENCY"),
+        ({"SITE_CURRENCY": "XYZ"}, "SITE_CURRENCY"),
+        ({"SITE_CURRENCY": "JPY"}, "SITE_CURRENCY"),
+        ({"SITE_CURRENCY": "KWD"}, "SITE_CURRENCY"),
+        ({"SITE_CURRENCY": "HUF"}, "SITE_CURRENCY"),
         ({"STRIPE_SECRET_KEY": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
         ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT"),

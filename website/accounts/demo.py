@@ -11,6 +11,12 @@ DEMO_USERS = [
     # email, role, superuser, groups
     ("admin@coachhouse.test", "Administrator and moderator", True, ["Moderators"]),
     ("editor@coachhouse.test", "Editor (drafts, submits for moderation)", False, ["Editors"]),
+    (
+        "shop@coachhouse.test",
+        "Shop manager (orders, refunds, coupons, gift cards, promotions)",
+        False,
+        ["Shop managers"],
+    ),
     ("customer@coachhouse.test", "Customer", False, []),
 ]
 

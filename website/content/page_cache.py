@@ -9,13 +9,16 @@ strings always get a fresh rendering.
 """
 
 import hashlib
+import math
 import time
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -67,6 +70,24 @@ def _cache_key(request) -> str | None:
     return f"pages:{generation}:{digest}"
 
 
+def page_cache_expires_by(request, at: datetime | None) -> None:
+    """Whatever renders time-dependent content (a promotion's banner) says when it changes: the
+    shared rendering of this request is then kept no longer than until `at` (None: no limit)."""
+    if at is None:
+        return
+    current = getattr(request, "page_cache_expires_at", None)
+    request.page_cache_expires_at = at if current is None else min(current, at)
+
+
+def page_cache_timeout(request) -> int:
+    """Seconds the shared rendering may be kept: CACHE_SECONDS, or less when the page shows
+    something that changes sooner (0: not at all)."""
+    at = getattr(request, "page_cache_expires_at", None)
+    if at is None:
+        return CACHE_SECONDS
+    return max(0, min(CACHE_SECONDS, math.floor((at - timezone.now()).total_seconds())))
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,8 +106,9 @@ class PageCacheMiddleware:
         if _carries_visitor_state(request, response):
             patch_cache_control(response, private=True, no_cache=True, max_age=0)
             return response
-        if request.method == "GET" and response.status_code == 200:
-            cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
+        timeout = page_cache_timeout(request)
+        if request.method == "GET" and response.status_code == 200 and timeout > 0:
+            cache.set(key, (response.content, response["Content-Type"]), timeout)
         return _public(response)
 
 
