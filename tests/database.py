@@ -5,7 +5,7 @@ Two snapshots of the whole test database are kept next to it:
 - ``migrated``: the database as migrations leave it (taken right after pytest-django creates it);
 - ``demo``: the same plus ``seed_demo`` (taken the first time a test asks for the demo).
 
-Before each database test, :func:`prepare` puts the database in the state the test expects
+Before each database test, `Snapshots.prepare` puts the database in the state the test expects
 (the demo for tests using the ``demo_database`` fixture, the migrated state for the rest) by
 restoring a snapshot, only when the database is not already in that state. A rollback test
 leaves the state as it found it; a transactional test leaves the database flushed (as
