@@ -1,10 +1,11 @@
 """Against localstripe over real HTTP: PaymentIntents, card outcomes and real signed webhooks.
 
 localstripe posts its webhooks to the live server about a second after the event. The event
-row commits in one transaction with its effects (shop.services.payment_event_process), and the
-live server has its own database connection (a file-backed SQLite test database, or
-PostgreSQL), so once the row is visible, so is everything the event did. The tests wait for
-that row (polling the database; the deadline is only a bound for a webhook that never comes).
+row commits in one transaction with its effects (payment_event_process in
+shop/payments/webhooks.py), and the live server has its own database connection (a
+file-backed SQLite test database, or PostgreSQL), so once the row is visible, so is everything
+the event did. The tests wait for that row, and those about a paid order for its receipt too
+(sent on commit), polling; the deadlines are only bounds for a webhook that never comes.
 """
 
 import time
@@ -27,6 +28,18 @@ def _wait_for_event(event_type: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while not PaymentEvent.objects.filter(event_type=event_type).exists():
         assert time.monotonic() < deadline, f"localstripe never delivered {event_type}"
+        time.sleep(0.05)
+
+
+def _wait_for_receipt(timeout: float = 120) -> None:
+    """The receipt is queued on commit: once it is sent, the whole fulfilment is visible.
+
+    The final effect of a paid order, so a test that needs the fulfilment waits for it
+    rather than for the event row (see the module docstring).
+    """
+    deadline = time.monotonic() + timeout
+    while not mail.outbox:
+        assert time.monotonic() < deadline, "the paid order's receipt was never sent"
         time.sleep(0.05)
 
 
@@ -70,6 +83,7 @@ def test_a_visa_payment_is_fulfilled_by_the_real_signed_webhook(
 ):
     _confirm(localstripe, placed_order, "pm_card_visa")
     _wait_for_event("payment_intent.succeeded")
+    _wait_for_receipt()
     placed_order.refresh_from_db()
     assert placed_order.status == "paid"
     assert placed_order.gateway_charge.startswith("ch_")
@@ -101,6 +115,7 @@ def test_a_failing_card_fails_the_order_and_grants_nothing(localstripe, placed_o
 def test_a_refund_at_stripe_revokes_access(localstripe, placed_order, client):
     _confirm(localstripe, placed_order, "pm_card_visa")
     _wait_for_event("payment_intent.succeeded")
+    _wait_for_receipt()
     localstripe_request(
         localstripe, "POST", "/v1/refunds", {"payment_intent": placed_order.gateway_reference}
     )
