@@ -45,8 +45,9 @@ def chromium():
     Playwright's sync API keeps an event loop open in this thread from here to the end of the
     run, so Django's guard against blocking calls inside one is lifted: the ORM calls tests
     make between browser steps are ordinary blocking calls. The browser journeys run last
-    (tests/conftest.py) so no other test runs under it. Django also hands out other connection
-    objects while the loop is open; the database copies close those too.
+    (tests/conftest.py) so no other test runs under it. Django hands out other connection
+    objects while the loop is open: harmless, each is its own connection to the same test
+    database (a file on SQLite, or PostgreSQL), never a shared in-memory one.
     """
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         reason = f"No Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
