@@ -42,6 +42,10 @@ def main() -> None:
         plain_static = {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "private": {
+                "BACKEND": "website.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": os.path.join(workdir, "private")},
+            },
         }
         with override_settings(STORAGES=plain_static, MEDIA_ROOT=os.path.join(workdir, "media")):
             started = time.perf_counter()

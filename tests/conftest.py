@@ -27,23 +27,28 @@ for _name, _examples in {"ci": 100, "thorough": 2000}.items():
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def _test_settings_values(storages: dict) -> dict:
+def _test_settings_values(storages: dict, files: Path) -> dict:
+    """The settings every test runs with; uploaded and private files go under `files`."""
     return {
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         # Tests render templates without running collectstatic first.
         "STORAGES": {
             **storages,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "private": {
+                "BACKEND": "website.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": files / "private"},
+            },
         },
+        "MEDIA_ROOT": files / "media",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    for name, value in _test_settings_values(settings.STORAGES).items():
+    for name, value in _test_settings_values(settings.STORAGES, tmp_path).items():
         setattr(settings, name, value)
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -82,8 +87,9 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
 
     with django_db_blocker.unblock():
+        directory = tmp_path_factory.mktemp("snapshots")
         snapshots = database.Snapshots(
-            tmp_path_factory.mktemp("snapshots"), _test_settings_values(settings.STORAGES)
+            directory, _test_settings_values(settings.STORAGES, directory / "demo-files")
         )
         snapshots.take(database.MIGRATED)
     _snapshots = snapshots
@@ -138,7 +144,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def demo_database(request, settings):
+def demo_database(request, tmp_path):
     """The demo as `make demo` leaves it: a copy of the database seeded once per test run.
 
     Rollback tests get it inside their transaction; transactional ones (the live server) get
@@ -149,7 +155,7 @@ def demo_database(request, settings):
     assert _snapshots is not None and _snapshots.prepared == database.DEMO, (
         "demo_database must be a fixture argument of the test or of its fixtures"
     )
-    _snapshots.copy_demo_media(Path(settings.MEDIA_ROOT))
+    _snapshots.copy_demo_files(tmp_path)
 
 
 @pytest.fixture

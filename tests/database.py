@@ -35,8 +35,9 @@ class Snapshots:
 
     def __init__(self, directory: Path, seed_settings: dict):
         self.directory = directory
-        self.seed_settings = seed_settings  # the settings tests run with (e.g. fast hashing)
-        self.media = directory / "demo-media"
+        # The settings tests run with (fast hashing…), files under directory/demo-files.
+        self.seed_settings = seed_settings
+        self.files = directory / "demo-files"
         self.taken: set[str] = set()
         self.current = MIGRATED
         self.prepared = MIGRATED  # what the last test was given
@@ -58,7 +59,7 @@ class Snapshots:
     def restore(self, state: str) -> None:
         if state == DEMO and DEMO not in self.taken:
             self.restore(MIGRATED)
-            with override_settings(**self.seed_settings, MEDIA_ROOT=self.media):
+            with override_settings(**self.seed_settings):
                 call_command("seed_demo", stdout=io.StringIO())
             self.take(DEMO)
         else:
@@ -128,13 +129,14 @@ class Snapshots:
         if self.vendor == "sqlite":
             for state in self.taken:
                 self._file(state).unlink(missing_ok=True)
-        shutil.rmtree(self.media, ignore_errors=True)
+        shutil.rmtree(self.files, ignore_errors=True)
         self.taken.clear()
 
-    def copy_demo_media(self, media_root: Path) -> None:
-        """The demo's documents and portraits, into a test's own MEDIA_ROOT."""
-        if self.media.exists():
-            shutil.copytree(self.media, media_root, dirs_exist_ok=True)
+    def copy_demo_files(self, tmp_path: Path) -> None:
+        """The demo's uploads (media/) and private documents (private/), into a test's own
+        directories (tests/conftest.py points MEDIA_ROOT and the private storage there)."""
+        if self.files.exists():
+            shutil.copytree(self.files, tmp_path, dirs_exist_ok=True)
 
 
 SEQUENCES = "_snapshot_sequences"

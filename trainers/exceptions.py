@@ -40,6 +40,13 @@ class ImportRejected(TrainerError):
         super().__init__(f"{len(errors)} problem(s) found; nothing was imported.")
 
 
+class ChangeSuperseded(TrainerError):
+    """A proposed profile change the trainer has replaced with a later revision."""
+
+    def __init__(self):
+        super().__init__("This change was replaced — review the latest.")
+
+
 class AlreadyReviewed(TrainerError):
     """A proposed profile change that an editor has already approved or rejected."""
 

@@ -97,12 +97,23 @@ class TrainerSearchForm(forms.Form):
         return query.urlencode()
 
 
+def _single_line(value: str) -> None:
+    # The name goes into the e-mail's subject, where a line break is refused (BadHeaderError).
+    if any(c in value for c in "\r\n\u2028\u2029\x0b\x0c\x85"):
+        raise forms.ValidationError("Keep this on one line.", code="multiline")
+
+
 class ContactForm(forms.Form):
     name = forms.CharField(
-        max_length=120, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=120,
+        label="Your name",
+        validators=[_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Your email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Your email",
+        validators=[_single_line],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     message = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by form-filling bots.
@@ -168,6 +179,17 @@ class ProfileChangeForm(forms.ModelForm):
 
 
 class ProfileChangeReviewForm(WagtailAdminModelForm):
+    # The revision the editor has in front of them; the review applies to that one or none.
+    revision = forms.IntegerField(
+        widget=forms.NumberInput(attrs={"readonly": True}),
+        help_text="The revision you are reviewing; if the trainer sends changes again, "
+        "this one is replaced and cannot be approved.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = self.instance.pk
+
     def clean_status(self):
         if self.cleaned_data["status"] == ProfileChange.Status.PENDING:
             raise forms.ValidationError("Choose Approved or Rejected.")

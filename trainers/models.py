@@ -167,13 +167,20 @@ class Trainer(ClusterableModel):
 
 
 class Inquiry(models.Model):
-    """A message a visitor sent a trainer through the profile's contact form."""
+    """A message a visitor sent a trainer through the profile's contact form.
+
+    Delivery is recorded: `delivered_at` once the e-mail went out, `delivery_failed_at` once
+    every attempt failed (the admin shows it as undelivered), neither while it is being tried.
+    """
 
     trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="inquiries")
     name = models.CharField(max_length=120)
     email = models.EmailField()
     message = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -181,6 +188,15 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.trainer}"
+
+    @property
+    def delivery(self) -> str:
+        """ "Delivered", "Undelivered" (every attempt failed) or "Sending" (still being tried)."""
+        if self.delivered_at:
+            return "Delivered"
+        if self.delivery_failed_at:
+            return "Undelivered"
+        return "Sending"
 
 
 class TrainerDirectoryPage(RoutablePageMixin, Page):
@@ -233,15 +249,19 @@ class TrainerDirectoryPage(RoutablePageMixin, Page):
 
 
 class ProfileChange(models.Model):
-    """Changes a trainer proposed to their own profile, public only once an editor approves.
+    """One submission (revision) of changes a trainer proposed to their own profile, public
+    only once an editor approves it.
 
-    At most one pending proposal per trainer: a new submission replaces the pending one.
+    A revision never changes after it is submitted: sending again makes a new one and marks the
+    pending one superseded, so an editor only ever approves the text they saw. At most one
+    revision per trainer is pending.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced by a later revision"
 
     trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="profile_changes")
     submitted_by = models.ForeignKey(

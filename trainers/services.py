@@ -1,54 +1,28 @@
 """State changes in the trainer directory."""
 
 import csv
-import hashlib
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .exceptions import AlreadyReviewed, ContactRateLimited, ImportRejected, PlaceNotFound
+from .exceptions import AlreadyReviewed, ChangeSuperseded, ImportRejected, PlaceNotFound
 from .geocoding import geocode_address
 from .models import Certification, Inquiry, ProfileChange, Trainer
 from .tasks import send_inquiry_email
 
-_HOUR = 60 * 60
 
-
-def _contact_allowed(client_key: str) -> bool:
-    """Count one attempt for this client; False once it is over the hourly allowance.
-
-    The counter lives in Django's cache (Redis in production, shared by every app
-    server); `add` then `incr` is atomic there, so concurrent posts cannot slip past it.
-    """
-    key = "trainers:contact:" + hashlib.sha256(client_key.encode()).hexdigest()
-    cache.add(key, 0, _HOUR)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, _HOUR)
-        attempts = 1
-    return attempts <= settings.TRAINERS_CONTACT_RATE_PER_HOUR
-
-
-def inquiry_send(
-    *, trainer: Trainer, name: str, email: str, message: str, client_key: str
-) -> Inquiry:
+def inquiry_send(*, trainer: Trainer, name: str, email: str, message: str) -> Inquiry:
     """Store a visitor's message to a published trainer and email it to them.
 
-    At most TRAINERS_CONTACT_RATE_PER_HOUR messages per client (IP address) per hour:
-    past that ContactRateLimited is raised and nothing is stored or sent. The email
-    goes out through the task queue; the visitor's address is its Reply-To, and the
-    trainer's address never reaches the visitor.
+    The email goes out through the task queue; the visitor's address is its Reply-To, and the
+    trainer's address never reaches the visitor. (The view rate-limits it: RATE_LIMITS.)
     """
-    if not _contact_allowed(client_key):
-        raise ContactRateLimited
     with transaction.atomic():
         inquiry = Inquiry.objects.create(trainer=trainer, name=name, email=email, message=message)
         send_inquiry_email.enqueue(inquiry_id=inquiry.pk)
@@ -115,6 +89,21 @@ def _flag(value: str, name: str, default: bool) -> bool:
     raise ValidationError(f"{name} must be yes or no, not {value!r}.")
 
 
+def _coordinates(lat: str, lng: str) -> tuple[float | None, float | None]:
+    """Both empty, or both finite numbers on the globe; ValidationError saying which is not."""
+    if not (lat or lng):
+        return None, None
+    try:
+        latitude, longitude = float(lat), float(lng)
+    except ValueError:
+        raise ValidationError("latitude and longitude must be numbers.") from None
+    for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        # float() reads "nan" and "inf", which no comparison with a range rejects.
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            raise ValidationError(f"{name} must be a number from -{limit} to {limit}, not {value}.")
+    return latitude, longitude
+
+
 def _prepare(line: int, values: dict, certs_by_key: dict[str, Certification]) -> _Row:
     """The trainer this row describes (not saved), or ValidationError saying why not."""
     existing = Trainer.objects.filter(external_id=values["external_id"]).first()
@@ -128,13 +117,9 @@ def _prepare(line: int, values: dict, certs_by_key: dict[str, Certification]) ->
         setattr(trainer, field, values.get(field, ""))
     trainer.offers_online = _flag(values.get("offers_online", ""), "offers_online", False)
     trainer.is_published = _flag(values.get("published", ""), "published", True)
-    try:
-        lat, lng = values.get("latitude", ""), values.get("longitude", "")
-        trainer.latitude, trainer.longitude = (
-            (float(lat), float(lng)) if lat or lng else (None, None)
-        )
-    except ValueError:
-        raise ValidationError("latitude and longitude must be numbers.") from None
+    trainer.latitude, trainer.longitude = _coordinates(
+        values.get("latitude", ""), values.get("longitude", "")
+    )
     if trainer.latitude is None:
         try:
             place = geocode_address(
@@ -227,38 +212,45 @@ PROPOSABLE_FIELDS = ("bio", "website", "phone", "specialties", "offers_online")
 
 
 def profile_change_submit(*, trainer: Trainer, user, **proposed) -> ProfileChange:
-    """Record a trainer's proposed changes to their own profile, for editor review.
+    """Record a trainer's proposed changes to their own profile as a new revision for review.
 
     Only the trainer's linked account may propose; the public profile does not change
-    until an editor approves. A pending proposal is replaced, so there is never more
-    than one waiting per trainer.
+    until an editor approves. A revision is never edited: the pending one (if any) is marked
+    superseded and a new one created, in one transaction, so an editor who has the old one
+    open cannot approve text they never saw, and at most one revision waits per trainer.
     """
     if trainer.user_id is None or trainer.user_id != user.pk:
         raise PermissionDenied("Only the trainer's own account may propose changes.")
     values = {field: proposed[field] for field in PROPOSABLE_FIELDS}
     with transaction.atomic():
-        change, _ = ProfileChange.objects.update_or_create(
-            trainer=trainer,
-            status=ProfileChange.Status.PENDING,
-            defaults={**values, "submitted_by": user},
+        # Serialises two submissions of one trainer on PostgreSQL; the unique constraint on
+        # the pending revision is the guard that holds everywhere.
+        Trainer.objects.select_for_update().filter(pk=trainer.pk).first()
+        trainer.profile_changes.filter(status=ProfileChange.Status.PENDING).update(
+            status=ProfileChange.Status.SUPERSEDED
         )
+        change = ProfileChange.objects.create(trainer=trainer, submitted_by=user, **values)
     return change
 
 
 def profile_change_review(*, change: ProfileChange, approve: bool, reviewer) -> ProfileChange:
-    """Approve (apply to the public profile) or reject a pending proposal, exactly once.
+    """Approve (apply to the public profile) or reject a pending revision, exactly once.
 
     The status moves from pending with a conditional update, so two editors deciding at
-    the same moment cannot both apply it; the loser gets AlreadyReviewed.
+    the same moment cannot both apply it (the loser gets AlreadyReviewed), and a revision the
+    trainer has since replaced is refused with ChangeSuperseded: what is approved is always
+    the text the reviewer saw.
     """
     status = ProfileChange.Status.APPROVED if approve else ProfileChange.Status.REJECTED
     with transaction.atomic():
         moved = ProfileChange.objects.filter(
             pk=change.pk, status=ProfileChange.Status.PENDING
         ).update(status=status, reviewed_by=reviewer, reviewed_at=timezone.now())
-        if not moved:
-            raise AlreadyReviewed
         change.refresh_from_db()
+        if not moved:
+            if change.status == ProfileChange.Status.SUPERSEDED:
+                raise ChangeSuperseded
+            raise AlreadyReviewed
         if approve:
             trainer = change.trainer
             for field in ("bio", "website", "phone", "offers_online"):

@@ -15,9 +15,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from website import ratelimits
+
 from . import selectors
 from .exceptions import (
     AlreadyReviewed,
+    ChangeSuperseded,
     ContactRateLimited,
     GeocoderUnavailable,
     ImportRejected,
@@ -222,12 +225,13 @@ def trainer_profile(request, *, page, slug):
         try:
             # A bot that filled the honeypot is told it worked; nothing is stored or sent.
             if not form.is_spam:
+                if not ratelimits.attempt(request, "trainer_contact"):
+                    raise ContactRateLimited
                 inquiry_send(
                     trainer=trainer,
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     message=form.cleaned_data["message"],
-                    client_key=request.META.get("REMOTE_ADDR", ""),
                 )
         except ContactRateLimited as exc:
             form.add_error(None, str(exc))
@@ -280,12 +284,14 @@ class ProfileChangeReviewView(EditView):
     def form_valid(self, form):
         decision = form.cleaned_data["status"]
         try:
+            if form.cleaned_data["revision"] != self.object.pk:
+                raise ChangeSuperseded
             profile_change_review(
                 change=self.object,
                 approve=decision == ProfileChange.Status.APPROVED,
                 reviewer=self.request.user,
             )
-        except AlreadyReviewed as exc:
+        except (AlreadyReviewed, ChangeSuperseded) as exc:
             form.add_error("status", str(exc))
             self.produced_error_message = str(exc)
             return self.form_invalid(form)

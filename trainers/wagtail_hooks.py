@@ -31,7 +31,7 @@ class InquiryViewSet(ModelViewSet):
     model = Inquiry
     icon = "mail"
     menu_label = "Inquiries"
-    list_display = ["name", "email", "trainer", "created_at"]
+    list_display = ["name", "email", "trainer", "created_at", "delivery"]
     list_filter = ["trainer"]
     search_fields = ["name", "email", "message"]
     form_fields = ["trainer", "name", "email", "message"]
@@ -55,6 +55,7 @@ class ProfileChangeViewSet(ModelViewSet):
             ),
             FieldPanel("offers_online", read_only=True),
             FieldPanel("status", heading="Decision"),
+            FieldPanel("revision"),
         ],
         base_form_class=ProfileChangeReviewForm,
     )

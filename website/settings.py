@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "website.accounts.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
     "website.content.page_cache.PageCacheMiddleware",
@@ -249,10 +250,32 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coachhouse] "
+ACCOUNT_ADAPTER = "website.accounts.adapter.AccountAdapter"
+# Sign-up never reveals whether an address has an account (website/accounts/forms.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "website.accounts.forms.SignupForm"}
+# allauth's own limits (logins, sign-ups, resets); the site's other limits are RATE_LIMITS below.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
+}
+
+# Rate limits ------------------------------------------------------------------
+
+# How many proxies of ours (TLS terminator, load balancer) stand in front of the app: only
+# their X-Forwarded-For entries are believed (website/ratelimits.py: client_ip).
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("Environment variable TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# amount/period/scope, comma-separated; scope `ip` (client address) or `visitor` (account or
+# session). Code guesses count per visitor and, looser, per address (website/ratelimits.py).
+RATE_LIMITS = {
+    "newsletter_signup": "5/h/ip",
+    "trainer_contact": "5/h/ip",
+    "coupon_code": "20/h/visitor,100/h/ip",
+    "gift_card_code": "10/h/visitor,50/h/ip",
 }
 
 # Email ----------------------------------------------------------------------
@@ -302,26 +325,59 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Documents (lesson files and videos, episode videos, reading lists) are private: outside
+# MEDIA_ROOT, served only through the access-checked document view (website/storage.py).
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "website.storage.MediaStorage"},
+    "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "website.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local").strip().lower()
 MEDIA_ORIGINS: list[str] = []  # where images and videos come from besides this site
 if MEDIA_STORAGE == "s3":
     # Credentials, bucket and endpoint come from the AWS_* variables django-storages reads.
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     AWS_QUERYSTRING_AUTH = False
+    STORAGES["public"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Private files: their own bucket (or, without one, the `private/` prefix of the media
+    # bucket, which its public-read policy must leave out), reached only by presigned URLs
+    # that expire in a minute.
+    AWS_PRIVATE_STORAGE_BUCKET_NAME = env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default="")
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_PRIVATE_STORAGE_BUCKET_NAME or AWS_STORAGE_BUCKET_NAME,
+            "location": "" if AWS_PRIVATE_STORAGE_BUCKET_NAME else "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "signature_version": "s3v4",
+            "custom_domain": None,
+        },
+    }
     if AWS_S3_CUSTOM_DOMAIN:
         MEDIA_ORIGINS = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
     elif AWS_S3_ENDPOINT_URL:
         MEDIA_ORIGINS = [AWS_S3_ENDPOINT_URL]
     else:
         MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    # Lesson videos play from the presigned URL the document view redirects to.
+    if AWS_S3_ENDPOINT_URL:
+        MEDIA_ORIGINS = [*MEDIA_ORIGINS, AWS_S3_ENDPOINT_URL]
+    else:
+        _private_bucket = AWS_PRIVATE_STORAGE_BUCKET_NAME or AWS_STORAGE_BUCKET_NAME
+        MEDIA_ORIGINS = [*MEDIA_ORIGINS, f"https://{_private_bucket}.s3.amazonaws.com"]
+        if AWS_S3_REGION_NAME:
+            MEDIA_ORIGINS.append(f"https://{_private_bucket}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    MEDIA_ORIGINS = list(dict.fromkeys(MEDIA_ORIGINS))
 elif MEDIA_STORAGE != "local":
     raise ImproperlyConfigured(
         f"Environment variable MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}."
@@ -390,8 +446,11 @@ WAGTAILDOCS_EXTENSIONS = [
     "webm",
 ]
 WAGTAIL_MODERATION_ENABLED = True
-# Paid lessons' files: every download goes through Wagtail's view and its before_serve_document
-# hook (courses.wagtail_hooks), never a redirect to a public storage URL.
+# The admin has no login of its own: it sends visitors to the site's (allauth's) login.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Documents are private: every download goes through the document view (website/documents.py)
+# and its before_serve_document hooks (courses.wagtail_hooks), never a public storage URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Locale ---------------------------------------------------------------------
@@ -417,5 +476,3 @@ LOGGING = {
 # Dotted path of the place-search geocoder: the offline gazetteer, or
 # "trainers.geocoding.nominatim.NominatimGeocoder" (online, cached) for production.
 TRAINERS_GEOCODER = "trainers.geocoding.gazetteer.GazetteerGeocoder"
-# Contact-form messages one visitor (IP address) may send per hour.
-TRAINERS_CONTACT_RATE_PER_HOUR = 5

@@ -5,7 +5,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from website import views
+from website import documents, views
+from website.accounts import views as account_views
 from website.content import feeds
 from website.content import views as content_views
 
@@ -13,7 +14,18 @@ handler500 = "website.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # One login door: Wagtail's own login and password reset give way to allauth's, whose rate
+    # limits and lockout then cover every password guess (docs/decisions.md).
+    path("admin/login/", account_views.admin_login, name="admin_login"),
+    path("admin/password_reset/", account_views.admin_password_reset),
+    path("admin/password_reset/<path:rest>", account_views.admin_password_reset),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document URL, served from private storage (with Range) after the same checks.
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        documents.serve,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("website.accounts.urls")),
     path("account/", include("allauth.urls")),

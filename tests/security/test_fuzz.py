@@ -1,7 +1,8 @@
 """Property-based fuzz of the public forms and query parameters: whatever arrives, no 500.
 
 One seeded demo database; Hypothesis picks an endpoint and throws arbitrary text (control
-characters, surrogates stripped by HTTP, huge strings, odd Unicode) at its parameters.
+characters, NUL bytes — which PostgreSQL refuses in text —, surrogates stripped by HTTP, huge
+strings, odd Unicode) at its parameters; NUL bytes go into URL paths too.
 """
 
 import pytest
@@ -33,8 +34,12 @@ ENDPOINTS = [
     ("post", "{trainer_profile}", ["name", "email", "message", "website"]),
 ]
 
+nul_text = st.builds(
+    lambda before, after: f"{before}\x00{after}", st.text(max_size=40), st.text(max_size=40)
+)
 junk = st.one_of(
     st.text(max_size=300),
+    nul_text,
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=3000),
     st.sampled_from(
         [
@@ -47,6 +52,9 @@ junk = st.one_of(
             "<script>",
             "\r\nBcc: x@y.z",
             "' OR 1=1 --",
+            "\x00",
+            "CH-\x00",
+            "a@b.example\x00",
         ]
     ),
 )
@@ -78,3 +86,27 @@ def test_no_public_input_makes_the_site_answer_500(demo, client, endpoint, data)
     client.raise_request_exception = False
     response = getattr(client, method)(path, params)
     assert response.status_code < 500, (method, path, params, response.status_code)
+
+
+# Paths whose segments reach a lookup (slugs, tokens, file names) with a NUL byte in them.
+NUL_PATHS = [
+    "/find-a-trainer/%00/",
+    "/find-a-trainer/loop%00coach/",
+    "/articles/category/%00/",
+    "/episodes/%00/",
+    "/newsletter/confirm/%00/",
+    "/newsletter/unsubscribe/a%00b/",
+    "/newsletter/reading-list/%00/",
+    "/documents/1/%00.pdf",
+    "/search/?q=%00",
+    "/find-a-trainer/?q=%00&certification=%00&specialty=%00",
+    "/trainers/api/search?q=60601%00",
+    "/%00/",
+]
+
+
+@pytest.mark.parametrize("path", NUL_PATHS)
+def test_a_nul_byte_in_a_url_is_never_a_500(demo, client, path):
+    client.raise_request_exception = False
+    assert client.get(path).status_code < 500, path
+    assert client.post(path, {"x": "\x00"}).status_code < 500, path

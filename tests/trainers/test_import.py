@@ -118,3 +118,34 @@ def test_non_utf8_file_is_a_clear_error(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_trainers", str(tmp_path / "nope.csv"))
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "named"),
+    [
+        ("nan", "0", "latitude"),
+        ("NaN", "nan", "latitude"),
+        ("inf", "0", "latitude"),
+        ("-Infinity", "0", "latitude"),
+        ("1e400", "0", "latitude"),
+        ("0", "nan", "longitude"),
+        ("0", "-inf", "longitude"),
+        ("90.5", "0", "latitude"),
+        ("0", "180.1", "longitude"),
+        ("0", "-181", "longitude"),
+    ],
+)
+def test_non_finite_or_out_of_range_coordinates_are_refused_with_the_line_number(
+    tmp_path, latitude, longitude, named
+):
+    err = StringIO()
+    text = GOOD + f"t-3,Cy Far,cy@private.example,Leeds,,,GB,{latitude},{longitude},,,no\n"
+    with pytest.raises(CommandError, match="1 problem"):
+        run(tmp_path, text, err)
+    assert f"line 4: {named} must be a number from" in err.getvalue()
+    assert Trainer.objects.count() == 0
+
+
+def test_coordinates_on_the_edge_of_the_globe_are_accepted(tmp_path):
+    run(tmp_path, GOOD + "t-3,Po Lar,po@private.example,Leeds,,,GB,-90,180,,,no\n")
+    assert Trainer.objects.get(external_id="t-3").latitude == -90

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OWN_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY",
+    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "TRUSTED_PROXY_COUNT",
 }  # fmt: skip
 PRODUCTION = {
     "DEBUG": "0",
@@ -101,6 +101,8 @@ def test_check_deploy_is_clean_with_only_the_required_production_values():
         ({"SITE_CURRENCY": "dollars"}, "SITE_CURRENCY"),
         ({"STRIPE_SECRET_KEY": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
     ],
 )
@@ -109,3 +111,22 @@ def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(variabl
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]
+
+
+def test_on_s3_documents_are_private_and_signed_for_a_minute_while_images_stay_public():
+    pytest.importorskip("storages.backends.s3")
+    result = run_python(
+        "import django; django.setup()\n"
+        "from django.core.files.storage import default_storage as s\n"
+        "print(s.url('documents/lesson.mp4')); print(s.url('images/poster.jpg'))",
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="coach-media",
+        AWS_ACCESS_KEY_ID="AKIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY="example-secret",
+        AWS_S3_REGION_NAME="eu-west-1",
+    )
+    assert result.returncode == 0, result.stderr
+    private, public = result.stdout.split()
+    assert "/private/documents/lesson.mp4?" in private
+    assert "X-Amz-Expires=60" in private and "X-Amz-Signature=" in private
+    assert public.endswith("/images/poster.jpg") and "?" not in public

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import (
     FileResponse,
     HttpResponse,
@@ -21,12 +20,12 @@ from django.views.decorators.http import (
 )
 from wagtail.models import Site
 
+from website import ratelimits
 from website.newsletter import selectors, services, tokens
 from website.newsletter.exceptions import NewsletterError, NotSubscribed, SubscriptionEnded
 from website.newsletter.forms import SignupForm
 from website.newsletter.models import Subscriber
 
-SIGNUPS_PER_IP_PER_HOUR = 5
 CHECK_INBOX = "Almost there: we've sent you an e-mail with a link to confirm your subscription."
 TOO_MANY = (
     "There have been too many sign-ups from your network in the last hour. Please try again later."
@@ -51,21 +50,6 @@ def _is_cross_site(request) -> bool:
         f"{request.scheme}://{request.get_host()}",
         *settings.CSRF_TRUSTED_ORIGINS,
     }
-
-
-def _over_rate_limit(request) -> bool:
-    """Count this sign-up against the visitor's IP; True past the hourly allowance.
-
-    The counter lives in the cache, which is shared (Redis) once there is more than one app server.
-    """
-    key = f"newsletter:signups:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > SIGNUPS_PER_IP_PER_HOUR
 
 
 def _refuse(request, form: SignupForm, *, status: int):
@@ -97,7 +81,7 @@ def signup(request):
     if not form.is_valid():
         return _refuse(request, form, status=400)
     if not form.is_bot:
-        if _over_rate_limit(request):
+        if not ratelimits.attempt(request, "newsletter_signup"):
             form.add_error(None, TOO_MANY)
             return _refuse(request, form, status=429)
         services.subscriber_request(

@@ -1,0 +1,29 @@
+"""allauth's forms, fitted to the site."""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.utils import filter_users_by_email
+from django.shortcuts import redirect
+
+
+class SignupForm(AllauthSignupForm):
+    """Sign-up that never says whether an address already has an account.
+
+    allauth hides it only under mandatory e-mail verification, which would stand between a new
+    buyer and checkout. So an address in use is answered as allauth's enumeration prevention
+    answers it: no account is made, the owner gets allauth's "account already exists" e-mail
+    (with links to log in or reset the password), and the visitor sees allauth's "check your
+    inbox" page, the one a sign-up that needs verification shows.
+    """
+
+    def validate_unique_email(self, value):
+        if filter_users_by_email(value):
+            self.account_already_exists = True
+            return value
+        return super().validate_unique_email(value)
+
+    def try_save(self, request):
+        if not self.account_already_exists:
+            return super().try_save(request)
+        get_adapter(request).send_account_already_exists_mail(self.cleaned_data["email"])
+        return None, redirect("account_email_verification_sent")
