@@ -6,10 +6,10 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo serve test lint bench loadtest faults clean
+.PHONY: help install run demo serve test test-thorough lint bench loadtest faults clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,13 @@ serve: demo ## Serve the demo with gunicorn (2 workers, DEBUG off), as benchmark
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(BIN)/gunicorn website.wsgi:application --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile -
 
-test: install ## Run the whole test suite
-	$(BIN)/python -m pytest
+# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser"' or PYTEST_ARGS=tests/shop
+PYTEST_ARGS ?=
+test: install ## Run the whole test suite and print its 15 slowest tests (PYTEST_ARGS=… to narrow)
+	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
+
+test-thorough: install ## The suite with 20x the Hypothesis examples (HYPOTHESIS_PROFILE=thorough)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
 lint: install ## Check the code with ruff
 	$(BIN)/ruff check .

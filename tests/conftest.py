@@ -1,24 +1,54 @@
-"""Shared fixtures: fast hashing, plain static storage, the demo page tree, users."""
+"""Shared fixtures: fast hashing, plain static storage, the demo database, users.
+
+Also the Hypothesis profiles (HYPOTHESIS_PROFILE=ci, the default, or thorough) and the order
+the tests run in (see pytest_collection_modifyitems).
+"""
+
+import os
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
+from tests import database
 from tests.factories import UserFactory
+
+# Hypothesis: a modest number of examples per commit, many more on demand (make test-thorough).
+# No deadline: a slow example on a loaded machine is not a failure.
+for _name, _examples in {"ci": 100, "thorough": 2000}.items():
+    hypothesis_settings.register_profile(
+        _name,
+        max_examples=_examples,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _test_settings_values(storages: dict, files: Path) -> dict:
+    """The settings every test runs with; uploaded and private files go under `files`."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests render templates without running collectstatic first.
+        "STORAGES": {
+            **storages,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "private": {
+                "BACKEND": "website.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": files / "private"},
+            },
+        },
+        "MEDIA_ROOT": files / "media",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests render templates without running collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "private": {
-            "BACKEND": "website.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for name, value in _test_settings_values(settings.STORAGES, tmp_path).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +58,104 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# The test database ---------------------------------------------------------------------
+
+_snapshots: database.Snapshots | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a file-backed test database (WAL, as in production) instead of in-memory.
+
+    A live server's threads then have their own connections and transactions; with the
+    in-memory database they shared the test's one connection, so a test could read a
+    fulfilment half-way through its transaction.
+    """
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        settings_dict["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """pytest-django's test database, plus its migrated snapshot (tests/database.py)."""
+    global _snapshots
+    from django.conf import settings
+
+    with django_db_blocker.unblock():
+        directory = tmp_path_factory.mktemp("snapshots")
+        snapshots = database.Snapshots(
+            directory, _test_settings_values(settings.STORAGES, directory / "demo-files")
+        )
+        snapshots.take(database.MIGRATED)
+    _snapshots = snapshots
+    yield
+    _snapshots = None
+    with django_db_blocker.unblock():
+        snapshots.drop()
+
+
+def _is_transactional(item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase (as it decides)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    ):
+        return True
+    return "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+
+def _uses_db(item) -> bool:
+    names = item.fixturenames
+    return item.get_closest_marker("django_db") is not None or "db" in names or _uses_demo(item)
+
+
+def _uses_demo(item) -> bool:
+    return "demo_database" in item.fixturenames
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Before pytest-django opens a test's transaction (or not): the database it expects."""
+    if fixturedef.argname != "_django_db_helper" or _snapshots is None:
+        return
+    item = request.node
+    with request.getfixturevalue("django_db_blocker").unblock():
+        _snapshots.prepare(demo=_uses_demo(item), transactional=_is_transactional(item))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Keep pytest-django's order (rollback tests, transactional tests, the rest) with the demo's
+    rollback tests together, so the demo is restored once for them, and the browser journeys
+    last: one Chromium serves them all, and its event loop stays open to the end of the run."""
+
+    def order(item):
+        group = 1 if _is_transactional(item) else 0 if _uses_db(item) else 2
+        return (item.get_closest_marker("browser") is not None, group, _uses_demo(item))
+
+    items.sort(key=order)
+
+
+@pytest.fixture
+def demo_database(request, tmp_path):
+    """The demo as `make demo` leaves it: a copy of the database seeded once per test run.
+
+    Rollback tests get it inside their transaction; transactional ones (the live server) get
+    it committed. Request it as an argument (not with getfixturevalue): the copy is put in
+    place before the test's database fixtures run.
+    """
+    request.getfixturevalue("transactional_db" if _is_transactional(request.node) else "db")
+    assert _snapshots is not None and _snapshots.prepared == database.DEMO, (
+        "demo_database must be a fixture argument of the test or of its fixtures"
+    )
+    _snapshots.copy_demo_files(tmp_path)
 
 
 @pytest.fixture

@@ -1,7 +1,4 @@
-import os
-
 import pytest
-from django.core.management import call_command
 
 from website.content import demo
 
@@ -17,9 +14,8 @@ def article_index(home_page):
 
 
 @pytest.fixture
-def seeded(db):
+def seeded(demo_database):
     """The full demo content (episode 403 and the rest), as `make demo` leaves it."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture(autouse=True)

@@ -27,8 +27,7 @@ def episode_403():
     return EpisodePage.objects.get(number=403)
 
 
-def test_seeding_twice_changes_nothing():
-    seed()
+def test_seeding_twice_changes_nothing(seeded):
     before = row_counts()
 
     seed()

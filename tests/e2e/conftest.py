@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,44 +28,63 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # Each journey starts from the rows migrations create (Wagtail's root page, groups…).
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            # Committed rows, so the live server sees them; each journey starts from a fresh copy
+            # of the demo database (tests/database.py), and its teardown flushes it.
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture
-def demo_site(transactional_db):
-    """A fresh demo database, as `make run` leaves it (migrations' rows restored, then seeded)."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def demo_site(demo_database):
+    """A fresh demo database, as `make run` leaves it (a copy seeded once per test run)."""
 
 
-@pytest.fixture
-def browser(demo_site, monkeypatch):
-    """Chromium for one test, started after the database is ready.
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run; each test gets its own context (cookies, storage).
 
-    Playwright's sync API runs an event loop in this thread while it is open, and Django then
-    hands out different connection objects; starting it last and stopping it first keeps the
-    test case's own connection for set-up and the flush.
+    Playwright's sync API keeps an event loop open in this thread from here to the end of the
+    run, so Django's guard against blocking calls inside one is lifted: the ORM calls tests
+    make between browser steps are ordinary blocking calls. The browser journeys run last
+    (tests/conftest.py) so no other test runs under it. Django hands out other connection
+    objects while the loop is open: harmless, each is its own connection to the same test
+    database (a file on SQLite, or PostgreSQL), never a shared in-memory one.
     """
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         reason = f"No Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI must run the browser tests, not skip them")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    # The ORM calls a test makes between browser steps are ordinary blocking calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    expect.set_options(timeout=30_000)  # as the pages' default below: a bound, not a wait
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
-def page(live_server, demo_site, browser, request):
+def browser(demo_site, chromium):
+    """The run's Chromium; every context a test opens is closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(live_server, browser, request):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # A bound on how long an effect may take to appear, not a wait: generous for a loaded machine.
+    page.set_default_timeout(30_000)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

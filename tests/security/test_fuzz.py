@@ -6,7 +6,6 @@ strings, odd Unicode) at its parameters; NUL bytes go into URL paths too.
 """
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,11 +62,10 @@ junk = st.one_of(
 
 
 @pytest.fixture
-def demo(db) -> str:
+def demo(demo_database) -> str:
     """The seeded demo; returns a trainer profile's path for the contact form."""
     from trainers.models import Trainer
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     profile = "/find-a-trainer/" + Trainer.objects.filter(is_published=True).first().slug + "/"
     for method, path, _ in ENDPOINTS:
         if method == "get":  # every fuzzed URL exists (the API answers 400 without a place)
@@ -76,11 +74,8 @@ def demo(db) -> str:
     return profile
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# The number of examples comes from the Hypothesis profile (tests/conftest.py).
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(endpoint=st.sampled_from(ENDPOINTS), data=st.data())
 def test_no_public_input_makes_the_site_answer_500(demo, client, endpoint, data):
     from django.core.cache import cache

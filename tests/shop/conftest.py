@@ -95,7 +95,7 @@ def localstripe_request(base: str, method: str, path: str, data: dict | None = N
         headers={"Authorization": "Bearer sk_test_localstripe"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
             raw = response.read()
     except urllib.error.HTTPError as exc:
         raw = exc.read()
@@ -116,7 +116,7 @@ def localstripe_base(tmp_path_factory):
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 120  # a bound for a loaded machine, not a wait
     while True:
         try:
             localstripe_request(base, "DELETE", "/_config/data")

@@ -4,20 +4,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 
 from courses.models import Enrollment
 from shop.models import Coupon, CouponRedemption, Order, OrderLine
 from shop.services import order_fulfil
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="SQLite's in-memory test database is private to one connection; "
-        "CI runs this on PostgreSQL",
-    ),
-]
+# Real threads with their own connections: on PostgreSQL, and on SQLite's file-backed test
+# database (tests/conftest.py), where they meet its one-writer lock as production does.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_concurrent_fulfilments_of_one_order_grant_and_count_once(user, course):

@@ -1,9 +1,9 @@
-"""Concurrent redemption of one card: the balance never goes below zero (PostgreSQL)."""
+"""Concurrent redemption of one card: the balance never goes below zero."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Sum
 
 from shop.exceptions import GiftCardBalanceTooLow
@@ -11,14 +11,9 @@ from shop.models import GiftCard, Order
 from shop.services import gift_card_claim_delivery, gift_card_redeem
 from tests.shop.factories import issue_card
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="SQLite's in-memory test database is private to one connection; "
-        "CI runs this on PostgreSQL",
-    ),
-]
+# Real threads with their own connections: on PostgreSQL, and on SQLite's file-backed test
+# database (tests/conftest.py), where they meet its one-writer lock as production does.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_twenty_concurrent_ten_dollar_redemptions_of_a_hundred_dollar_card_take_at_most_its_balance(

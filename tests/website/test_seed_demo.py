@@ -12,15 +12,16 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_builds_the_site_tree_with_the_home_page_as_the_default_site_root(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+# demo_database is what seed_demo built, once per test run (tests/database.py).
+
+
+def test_seed_demo_builds_the_site_tree_with_the_home_page_as_the_default_site_root(demo_database):
     from wagtail.models import Site
 
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
 
 
-def test_seed_demo_twice_changes_nothing(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_seed_demo_twice_changes_nothing(demo_database):
     before = row_counts()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     after = row_counts()
@@ -30,7 +31,7 @@ def test_seed_demo_twice_changes_nothing(db):
     }
 
 
-def test_seed_demo_prints_the_demo_logins(db, capsys):
+def test_seed_demo_prints_the_demo_logins(demo_database, capsys):
     call_command("seed_demo")
     assert "admin@coachhouse.test / coachhouse-demo" in capsys.readouterr().out
 

@@ -1,0 +1,147 @@
+"""Copies of the test database, so the demo is seeded once per test run, not once per test.
+
+Two snapshots of the whole test database are kept next to it:
+
+- ``migrated``: the database as migrations leave it (taken right after pytest-django creates it);
+- ``demo``: the same plus ``seed_demo`` (taken the first time a test asks for the demo).
+
+Before each database test, `Snapshots.prepare` puts the database in the state the test expects
+(the demo for tests using the ``demo_database`` fixture, the migrated state for the rest) by
+restoring a snapshot, only when the database is not already in that state. A rollback test
+leaves the state as it found it; a transactional test leaves the database flushed (as
+pytest-django's ``TransactionTestCase`` does), which the next test restores from if it must.
+
+A restore is a whole-database copy: SQLite's online backup API (milliseconds) or, on PostgreSQL,
+a copy of every table kept in a schema of the test database (a fraction of a second), far
+cheaper than seeding (seconds).
+"""
+
+import io
+import shutil
+import sqlite3
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import override_settings
+
+MIGRATED = "migrated"
+DEMO = "demo"
+FLUSHED = "flushed"  # after a transactional test: empty tables until the next restore
+
+
+class Snapshots:
+    """The test database's snapshots and the state the database is in now."""
+
+    def __init__(self, directory: Path, seed_settings: dict):
+        self.directory = directory
+        # The settings tests run with (fast hashing…), files under directory/demo-files.
+        self.seed_settings = seed_settings
+        self.files = directory / "demo-files"
+        self.taken: set[str] = set()
+        self.current = MIGRATED
+        self.prepared = MIGRATED  # what the last test was given
+        self.connection = connections["default"]
+        self.vendor = self.connection.vendor
+
+    # The state machine -------------------------------------------------------------------
+
+    def prepare(self, *, demo: bool, transactional: bool) -> None:
+        """Bring the database into the state the next test expects."""
+        wanted = DEMO if demo else MIGRATED
+        acceptable = {wanted, FLUSHED} if transactional and not demo else {wanted}
+        if self.current not in acceptable:
+            self.restore(wanted)
+        self.prepared = wanted
+        if transactional:
+            self.current = FLUSHED  # what the test's teardown (a flush) leaves
+
+    def restore(self, state: str) -> None:
+        if state == DEMO and DEMO not in self.taken:
+            self.restore(MIGRATED)
+            with override_settings(**self.seed_settings):
+                call_command("seed_demo", stdout=io.StringIO())
+            self.take(DEMO)
+        else:
+            self._copy_in(state)
+        self.current = state
+
+    # Copies ------------------------------------------------------------------------------
+
+    def _file(self, state: str) -> Path:
+        return self.directory / f"{state}.sqlite3"
+
+    def _schema(self, state: str) -> str:
+        return f"snapshot_{state}"
+
+    def take(self, state: str) -> None:
+        """Copy the test database as it is now into the snapshot `state`."""
+        if self.vendor == "sqlite":
+            self.connection.ensure_connection()
+            target = sqlite3.connect(self._file(state))
+            try:
+                self.connection.connection.backup(target)
+            finally:
+                target.close()
+        else:
+            # A schema of copies inside the test database (out of Django's search path): no
+            # CREATE/DROP DATABASE per test, which cost seconds each (a checkpoint).
+            schema = self._schema(state)
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                cursor.execute(f'CREATE SCHEMA "{schema}"')
+                for table in _pg_tables(cursor, "public"):
+                    cursor.execute(f'CREATE TABLE "{schema}"."{table}" AS TABLE public."{table}"')
+                cursor.execute(
+                    f'CREATE TABLE "{schema}".{SEQUENCES} AS SELECT sequencename, last_value'  # noqa: S608 - names from the catalogue
+                    " FROM pg_sequences WHERE schemaname = 'public'"
+                )
+        self.taken.add(state)
+
+    def _copy_in(self, state: str) -> None:
+        if self.vendor == "sqlite":
+            self.connection.ensure_connection()
+            assert not self.connection.in_atomic_block, "restore between tests only"
+            source = sqlite3.connect(self._file(state))
+            try:
+                source.backup(self.connection.connection)
+            finally:
+                source.close()
+        else:
+            # One transaction; Django's foreign keys are deferred, so the order does not matter.
+            schema = self._schema(state)
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                tables = _pg_tables(cursor, "public")
+                cursor.execute("TRUNCATE " + ", ".join(f'public."{t}"' for t in tables))
+                # Names from the catalogue (pg_tables), not input.
+                for table in tables:
+                    copy = f'"{schema}"."{table}"'
+                    cursor.execute(f'INSERT INTO public."{table}" SELECT * FROM {copy}')  # noqa: S608
+                cursor.execute(f'SELECT sequencename, last_value FROM "{schema}".{SEQUENCES}')  # noqa: S608
+                for sequence, last_value in cursor.fetchall():
+                    cursor.execute(
+                        "SELECT setval(%s, %s, %s)",
+                        [f'public."{sequence}"', last_value or 1, last_value is not None],
+                    )
+
+    def drop(self) -> None:
+        """Remove the snapshots (on PostgreSQL they go with the test database)."""
+        if self.vendor == "sqlite":
+            for state in self.taken:
+                self._file(state).unlink(missing_ok=True)
+        shutil.rmtree(self.files, ignore_errors=True)
+        self.taken.clear()
+
+    def copy_demo_files(self, tmp_path: Path) -> None:
+        """The demo's uploads (media/) and private documents (private/), into a test's own
+        directories (tests/conftest.py points MEDIA_ROOT and the private storage there)."""
+        if self.files.exists():
+            shutil.copytree(self.files, tmp_path, dirs_exist_ok=True)
+
+
+SEQUENCES = "_snapshot_sequences"
+
+
+def _pg_tables(cursor, schema: str) -> list[str]:
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", [schema])
+    return [row[0] for row in cursor.fetchall()]
