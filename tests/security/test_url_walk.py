@@ -23,7 +23,14 @@ PUBLIC_ACCOUNT_PAGES = re.compile(
     r"^account/(login|signup|logout|password/reset|confirm-email|reauthenticate|"
     r"email/verify|code|login/code|3rdparty|social|inactive)"
 )
-SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "path": "sample", "uuid": "0" * 32}
+SAMPLE_VALUES = {
+    "int": "1",
+    "str": "sample",
+    "slug": "sample",
+    "path": "sample",
+    "uuid": "0" * 32,
+    "order_number": "CH-ABCDEFGH",
+}
 
 
 def routed_urls():
