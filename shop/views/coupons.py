@@ -9,12 +9,8 @@ from shop.exceptions import ShopError
 from shop.selectors import CART_COOKIE
 from shop.services import cart_apply_coupon, cart_get_or_create, cart_remove_coupon
 from shop.views.carts import remember_cart, visitor_cart
-from shop.views.rate_limits import (
-    COUPON_ATTEMPTS_PER_HOUR,
-    attempts_key,
-    count_failure,
-    rate_limited,
-)
+from shop.views.rate_limits import rate_limited
+from website import ratelimits
 
 
 class CouponForm(forms.Form):
@@ -27,14 +23,13 @@ def coupon_apply(request):
     if not form.is_valid():
         messages.error(request, "Enter a coupon code.")
         return redirect("shop:cart")
-    key = attempts_key(request, "coupon")
-    if rate_limited(request, key, limit=COUPON_ATTEMPTS_PER_HOUR, what="coupon"):
+    if rate_limited(request, "coupon_code", what="coupon"):
         return redirect("shop:cart")
     cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
     try:
         coupon = cart_apply_coupon(cart=cart, code=form.cleaned_data["code"], user=request.user)
     except ShopError as exc:
-        count_failure(key)
+        ratelimits.count(request, "coupon_code")
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Coupon {coupon.code} applied.")

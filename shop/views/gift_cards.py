@@ -18,7 +18,8 @@ from shop.services import (
     gift_card_claim,
 )
 from shop.views.carts import private, remember_cart, visitor_cart
-from shop.views.rate_limits import attempts_key, count_failure, rate_limited
+from shop.views.rate_limits import rate_limited
+from website import ratelimits
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,14 +72,13 @@ def gift_card_apply(request):
     if not form.is_valid():
         messages.error(request, "Enter a gift card code.")
         return redirect("shop:cart")
-    key = attempts_key(request, "gift-card")
-    if rate_limited(request, key):
+    if rate_limited(request, "gift_card_code", what="gift card"):
         return redirect("shop:cart")
     cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
     try:
         card = cart_apply_gift_card(cart=cart, code=form.cleaned_data["code"], user=request.user)
     except GiftCardError as exc:
-        count_failure(key)
+        ratelimits.count(request, "gift_card_code")
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Gift card {card.display_code} applied.")
@@ -102,17 +102,19 @@ def gift_card_unapply(request):
 def claim_gift_card(request):
     """Claim a card into the account, from the emailed link (code prefilled) or by typing it."""
     form = GiftCardCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
-        key = attempts_key(request, "gift-card")
-        if not rate_limited(request, key):
-            try:
-                card = gift_card_claim(code=form.cleaned_data["code"], user=request.user)
-            except GiftCardError as exc:
-                count_failure(key)
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, f"Gift card {card.display_code} is now in your account.")
-                return redirect("shop:gift_card_list")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not rate_limited(request, "gift_card_code", what="gift card")
+    ):
+        try:
+            card = gift_card_claim(code=form.cleaned_data["code"], user=request.user)
+        except GiftCardError as exc:
+            ratelimits.count(request, "gift_card_code")
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Gift card {card.display_code} is now in your account.")
+            return redirect("shop:gift_card_list")
     return private(render(request, "shop/gift_card_claim.html", {"form": form}))
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +226,17 @@ def test_paying_for_gift_cards_only_lands_on_the_receipt_with_the_codes(
     card = GiftCard.objects.get(order_line__order=order)
     assert response.redirect_chain[-1][0] == order.get_absolute_url()
     assert card.display_code in response.content.decode()
+
+
+def test_one_visitors_bad_codes_do_not_block_another_customer_behind_the_same_address(
+    client, course, gift_card
+):
+    client.post(reverse("shop:cart_add"), {"course": course.pk})
+    for _ in range(11):
+        _apply(client, "WRONG")
+    assert any("Too many gift card codes" in m for m in _messages(_apply(client, "WRONG")))
+
+    other = Client()
+    other.post(reverse("shop:cart_add"), {"course": course.pk})
+    response = _apply(other, gift_card.code)
+    assert f"Gift card {gift_card.display_code} applied." in _messages(response)
