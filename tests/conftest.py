@@ -4,6 +4,8 @@ import pytest
 
 from tests.factories import UserFactory
 
+SITE_URL = "http://coachhouse.test:8123"
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
@@ -15,6 +17,9 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Not the test client's host, nor the demo's port: absolute links must come from SITE_URL.
+    settings.SITE_URL = SITE_URL
+    settings.WAGTAILADMIN_BASE_URL = SITE_URL
 
 
 @pytest.fixture(autouse=True)

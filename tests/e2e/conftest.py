@@ -34,8 +34,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def demo_site(transactional_db):
-    """A fresh demo database, as `make run` leaves it (migrations' rows restored, then seeded)."""
+def demo_site(transactional_db, live_server, settings):
+    """A fresh demo database, as `make run` leaves it (migrations' rows restored, then seeded).
+
+    Like `make run PORT=…`, the site's address is the one it is served on, so the links in its
+    e-mails lead back to this live server.
+    """
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OWN_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY",
+    "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "SITE_URL",
 }  # fmt: skip
 PRODUCTION = {
     "DEBUG": "0",
@@ -101,6 +102,9 @@ def test_check_deploy_is_clean_with_only_the_required_production_values():
         ({"SITE_CURRENCY": "dollars"}, "SITE_CURRENCY"),
         ({"STRIPE_SECRET_KEY": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
+        ({"SITE_URL": "coach.example.com"}, "SITE_URL"),
+        ({"SITE_URL": "https://coach.example.com/shop"}, "SITE_URL"),
+        ({**PRODUCTION, "ALLOWED_HOSTS": "*"}, "SITE_URL"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
     ],
 )
@@ -109,3 +113,44 @@ def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(variabl
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]
+
+
+PRINT_URLS = """
+import django, json
+django.setup()
+from django.conf import settings as s
+print(json.dumps({"site_url": s.SITE_URL, "wagtail": s.WAGTAILADMIN_BASE_URL}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"SITE_URL": "http://127.0.0.1:8107/"}, "http://127.0.0.1:8107"),
+        (PRODUCTION, "https://coachhouse.example.com"),
+        ({**PRODUCTION, "SITE_URL": "https://www.coach.example"}, "https://www.coach.example"),
+    ],
+)
+def test_site_url_comes_from_the_environment_and_is_wagtails_admin_base_url(variables, expected):
+    result = run_python(PRINT_URLS, **variables)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"site_url": expected, "wagtail": expected}
+
+
+MAKE = shutil.which("make") or "make"
+
+
+def test_make_passes_the_port_it_serves_on_as_site_url_to_every_command():
+    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    result = subprocess.run(
+        [MAKE, "-s", "--eval", "_site_url: ; @echo $$SITE_URL", "_site_url", "PORT=8107"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8107"

@@ -13,6 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from website.absolute_urls import absolute_url
 from website.content import selectors
 from website.content.blocks import BodyBlock
 from website.content.models.caching import CachedPageMixin
@@ -54,9 +55,7 @@ class ArticleIndexPage(CachedPageMixin, RoutablePageMixin, SeoMixin, Page):
     def breadcrumbs(self, request, *, category=None, **kwargs) -> list[tuple[str, str]]:
         crumbs = super().breadcrumbs(request)
         if category:
-            crumbs.append(
-                (category.name, request.build_absolute_uri(self.category_url(category, request)))
-            )
+            crumbs.append((category.name, absolute_url(self.category_url(category, request))))
         return crumbs
 
     @path("category/<slug:slug>/", name="category")
@@ -143,8 +142,8 @@ class ArticlePage(CachedPageMixin, SeoMixin, Page):
             "description": self.search_description or self.summary,
             "datePublished": self.date.isoformat(),
             "author": {"@type": "Person", "name": self.author},
-            "mainEntityOfPage": request.build_absolute_uri(self.get_url(request)),
+            "mainEntityOfPage": absolute_url(self.get_url(request)),
         }
         if image := self.share_image():
-            data["image"] = [request.build_absolute_uri(image.get_rendition("fill-1200x630").url)]
+            data["image"] = [absolute_url(image.get_rendition("fill-1200x630").url)]
         return [data]

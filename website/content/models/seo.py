@@ -2,6 +2,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from website.absolute_urls import absolute_url
+
 
 class SeoMixin(models.Model):
     """Canonical URL, share image and JSON-LD for a page, filled into its template context.
@@ -30,11 +32,9 @@ class SeoMixin(models.Model):
         breadcrumbs = self.breadcrumbs(request, **kwargs)
         image = self.share_image()
         context.update(
-            canonical_url=request.build_absolute_uri(request.path),
+            canonical_url=absolute_url(request.path),
             breadcrumbs=breadcrumbs,
-            share_image_url=request.build_absolute_uri(image.get_rendition("fill-1200x630").url)
-            if image
-            else "",
+            share_image_url=absolute_url(image.get_rendition("fill-1200x630").url) if image else "",
             structured_data=[*self.structured_data(request), breadcrumb_list(breadcrumbs)],
         )
         return context
@@ -49,7 +49,7 @@ class SeoMixin(models.Model):
     def breadcrumbs(self, request, **kwargs) -> list[tuple[str, str]]:
         """(title, absolute URL) from the home page down to this page."""
         return [
-            (page.title, request.build_absolute_uri(page.get_url(request)))
+            (page.title, absolute_url(page.get_url(request)))
             for page in self.get_ancestors(inclusive=True).filter(depth__gte=2)
         ]
 
