@@ -52,6 +52,12 @@ class ArticleIndexPage(CachedPageMixin, RoutablePageMixin, SeoMixin, Page):
         context["category_links"] = selectors.category_links(request=request)
         return context
 
+    def og_title(self, *, category=None, **kwargs) -> str:
+        return category.name if category else super().og_title()
+
+    def og_description(self, *, category=None, **kwargs) -> str:
+        return category.description if category else super().og_description()
+
     def breadcrumbs(self, request, *, category=None, **kwargs) -> list[tuple[str, str]]:
         crumbs = super().breadcrumbs(request)
         if category:
@@ -131,10 +137,12 @@ class ArticlePage(CachedPageMixin, SeoMixin, Page):
         )
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
-    def share_image(self):
+    og_type = "article"
+
+    def share_image(self, **kwargs):
         return self.og_image or self.hero_image
 
-    def structured_data(self, request) -> list[dict]:
+    def structured_data(self, request, **kwargs) -> list[dict]:
         data = {
             "@context": "https://schema.org",
             "@type": "Article",

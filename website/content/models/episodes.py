@@ -123,10 +123,12 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
         """The video block's value (title, url, file, captions, poster), or None."""
         return self.video[0].value if self.video else None
 
-    def share_image(self):
+    og_type = "video.episode"
+
+    def share_image(self, **kwargs):
         return self.og_image or (self.video_value or {}).get("poster")
 
-    def structured_data(self, request) -> list[dict]:
+    def structured_data(self, request, **kwargs) -> list[dict]:
         video = self.video_value
         if video is None:
             return []
