@@ -89,13 +89,13 @@ def test_episode_json_ld_is_a_video_object_with_a_clip_per_timestamped_highlight
             "name": "Introduction",
             "startOffset": 0,
             "endOffset": 65,
-            "url": f"http://coachhouse.test:8123{episode.url}#t=0",
+            "url": f"http://coachhouse.test:8123{episode.url}?t=0",
         },
         {
             "@type": "Clip",
             "name": "Benefits",
             "startOffset": 65,
-            "url": f"http://coachhouse.test:8123{episode.url}#t=65",
+            "url": f"http://coachhouse.test:8123{episode.url}?t=65",
         },
     ]
 

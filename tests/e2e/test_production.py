@@ -222,3 +222,11 @@ def test_emails_sent_while_the_site_runs_on_another_port_link_to_that_port(
     visitor.visit(urlsplit(confirm).path, "confirm-email")
     expect(page.get_by_role("button", name=re.compile("Confirm", re.I))).to_be_visible()
     assert visitor.problems == []
+
+
+def test_a_clip_url_opens_the_episode_with_the_player_at_that_moment(visitor):
+    page = visitor.page
+    visitor.visit("/episodes/backward-walking-for-back-pain/?t=65", "episode-clip")
+    page.locator("button[data-video-embed]").click()
+    expect(page.locator("iframe.video__iframe")).to_have_attribute("src", re.compile(r"start=65"))
+    assert visitor.problems == []

@@ -153,7 +153,7 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
         ]
         clips = []
         for position, (name, start) in enumerate(timed):
-            clip = {"@type": "Clip", "name": name, "startOffset": start, "url": f"{url}#t={start}"}
+            clip = {"@type": "Clip", "name": name, "startOffset": start, "url": f"{url}?t={start}"}
             following = [later for _, later in timed[position + 1 :] if later > start]
             if following:
                 clip["endOffset"] = following[0]
