@@ -1,6 +1,8 @@
-"""Response headers Django's own middleware does not set: Permissions-Policy, preview framing."""
+"""Response handling Django's own middleware leaves out: Permissions-Policy, preview framing,
+and compression of text only."""
 
 from csp.constants import SELF
+from django.middleware.gzip import GZipMiddleware
 
 # Browser features no page of ours uses are switched off for the page and anything it frames.
 # Geolocation: "Use my location" on Find a Trainer; payment: Stripe's card and wallet frames.
@@ -42,3 +44,29 @@ class SiteHeadersMiddleware:
                 "frame-ancestors": [SELF],
             }
         return response
+
+
+# What is worth compressing: markup and data. Images, video and documents are compressed already
+# (or streamed in ranges), and static files come pre-compressed from WhiteNoise.
+COMPRESSIBLE_TYPES = (
+    "text/html",
+    "text/plain",
+    "text/xml",
+    "text/css",
+    "application/json",
+    "application/ld+json",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/javascript",
+)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation) for text responses only."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type not in COMPRESSIBLE_TYPES:
+            return response
+        return super().process_response(request, response)

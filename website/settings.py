@@ -127,6 +127,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Uploaded images when they live on this machine (MEDIA_STORAGE=local); see website/media.py.
     "website.media.PublicMediaMiddleware",
+    # Below the file servers (their bytes are compressed or ranged already); ETags on the
+    # compressed body, so a conditional GET gets 304 (docs/decisions.md: BREACH).
+    "website.headers.TextGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,7 +310,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="").strip() or VAR_DIR / "media")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -381,9 +385,13 @@ def _site_url() -> str:
     The demo's `make run`/`make serve` pass the port they serve on; a deployment whose first
     host is a plain name defaults to HTTPS on it, any other deployment must say.
     """
-    if "SITE_URL" in env:
-        raw = env.str("SITE_URL").strip().rstrip("/")
+    raw = env.str("SITE_URL", default="").strip().rstrip("/")
+    if raw:
         parts = urlsplit(raw)
+        try:
+            parts.port  # noqa: B018 - a malformed port raises here
+        except ValueError:
+            parts = urlsplit("")
         if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
             raise ImproperlyConfigured(
                 f"Environment variable SITE_URL must be like https://coach.example.com "

@@ -103,6 +103,7 @@ def test_check_deploy_is_clean_with_only_the_required_production_values():
         ({"STRIPE_SECRET_KEY": "sk_test_123"}, "STRIPE_WEBHOOK_SECRET"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
         ({"SITE_URL": "coach.example.com"}, "SITE_URL"),
+        ({"SITE_URL": "http://127.0.0.1:port"}, "SITE_URL"),
         ({"SITE_URL": "https://coach.example.com/shop"}, "SITE_URL"),
         ({**PRODUCTION, "ALLOWED_HOSTS": "*"}, "SITE_URL"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
