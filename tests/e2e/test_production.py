@@ -230,3 +230,45 @@ def test_a_clip_url_opens_the_episode_with_the_player_at_that_moment(visitor):
     page.locator("button[data-video-embed]").click()
     expect(page.locator("iframe.video__iframe")).to_have_attribute("src", re.compile(r"start=65"))
     assert visitor.problems == []
+
+
+def test_on_a_phone_the_map_leaves_the_results_alone_and_the_menu_opens_from_the_keyboard(
+    visitor,
+):
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.visit("/find-a-trainer/?q=60601", "phone-find-a-trainer")
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    map_box = page.locator("#trainer-map").bounding_box()
+    first = page.locator(".trainer-card").first.bounding_box()
+    overlap = (
+        map_box["y"] < first["y"] + first["height"]
+        and first["y"] < map_box["y"] + map_box["height"]
+    )
+    assert not overlap, (map_box, first)
+    header = page.get_by_role("banner")
+    expect(header.get_by_role("link", name=re.compile("^Cart"))).to_be_visible()
+    expect(header.get_by_role("searchbox")).to_be_visible()
+    episodes = page.get_by_role("navigation", name="Main").get_by_role("link", name="Episodes")
+    expect(episodes).to_be_hidden()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "nav-toggle":
+            break
+    assert page.evaluate("document.activeElement.id") == "nav-toggle"
+    page.keyboard.press("Space")
+    expect(episodes).to_be_visible()
+    assert visitor.problems == []
+
+
+def test_on_a_desktop_the_map_stays_in_view_while_the_results_scroll(visitor):
+    page = visitor.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    visitor.visit("/find-a-trainer/?q=60601", "desktop-find-a-trainer")
+    trainer_map = page.locator("#trainer-map")
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    assert trainer_map.evaluate("element => getComputedStyle(element).position") == "sticky"
+    page.locator(".trainer-list .trainer-card").nth(6).scroll_into_view_if_needed()
+    box = trainer_map.bounding_box()
+    assert 0 <= box["y"] < 800, box
+    assert visitor.problems == []
