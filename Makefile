@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Every absolute link (e-mails, feeds, sitemap) names the address the demo is served on.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help

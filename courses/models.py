@@ -12,10 +12,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from shop.money import decimal_amount
+from website.absolute_urls import absolute_url
 from website.content.blocks import VideoBlock
+from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(SeoHeadMixin, Page):
     """The "Courses" listing: every live course under it, with price and add-to-cart."""
 
     intro = models.TextField(blank=True)
@@ -29,15 +32,31 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = "course index page"
 
+    def og_description(self, **kwargs) -> str:
+        return self.search_description or self.intro
+
+    def courses(self):
+        return CoursePage.objects.child_of(self).live().specific().select_related("hero_image")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = (
-            CoursePage.objects.child_of(self).live().specific().select_related("hero_image")
-        )
+        context["courses"] = self.courses()
         return context
 
+    def structured_data(self, request, **kwargs) -> list[dict]:
+        return [
+            {
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "itemListElement": [
+                    {"@type": "ListItem", "position": position, "url": absolute_url(course.url)}
+                    for position, course in enumerate(self.courses(), start=1)
+                ],
+            }
+        ]
 
-class CoursePage(Page):
+
+class CoursePage(SeoHeadMixin, Page):
     """A course's sales page. Price in cents; only purchasable courses can be added to a cart."""
 
     summary = models.TextField(max_length=400, help_text="One or two sentences for listings.")
@@ -110,6 +129,44 @@ class CoursePage(Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().specific()
 
+    def share_image(self, **kwargs):
+        return self.hero_image
+
+    def structured_data(self, request, **kwargs) -> list[dict]:
+        """schema.org Course with its offer: what Google shows as a course rich result."""
+        url = absolute_url(self.get_url(request))
+        minutes = sum(lesson.duration_minutes for lesson in self.lessons())
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.title,
+            "description": self.search_description or self.summary,
+            "url": url,
+            "provider": {
+                "@type": "Organization",
+                "name": settings.WAGTAIL_SITE_NAME,
+                "url": absolute_url("/"),
+            },
+            "offers": {
+                "@type": "Offer",
+                "category": "Paid",
+                "price": decimal_amount(self.price_cents),
+                "priceCurrency": settings.SITE_CURRENCY,
+                "availability": "https://schema.org/InStock"
+                if self.is_purchasable
+                else "https://schema.org/Discontinued",
+                "url": url,
+            },
+            "hasCourseInstance": {
+                "@type": "CourseInstance",
+                "courseMode": "Online",
+                **({"courseWorkload": f"PT{minutes}M"} if minutes else {}),
+            },
+        }
+        if self.hero_image:
+            data["image"] = [absolute_url(self.hero_image.get_rendition(SHARE_RENDITION).url)]
+        return [data]
+
     def get_context(self, request, *args, **kwargs):
         # Imported here: the selectors import these models.
         from courses.selectors import course_progress, user_is_enrolled
@@ -172,6 +229,10 @@ class LessonPage(Page):
         context["next_lesson"] = siblings.filter(path__gt=self.path).order_by("path").first()
         context["is_completed"] = lesson_is_completed(user=request.user, lesson=self)
         return context
+
+    def get_sitemap_urls(self, request=None):
+        """Free previews only: any other lesson sends a visitor on to the course's sales page."""
+        return super().get_sitemap_urls(request) if self.is_free_preview else []
 
     def serve(self, request, *args, **kwargs):
         from django.contrib import messages

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from shop.models import GiftCard, Order
+from website.absolute_urls import absolute_url
 
 SUBJECTS = {
     "receipt": "Your receipt for order {number}",
@@ -19,7 +20,7 @@ def send_order_email_now(*, order_id: int, kind: str) -> None:
         .prefetch_related("lines__gift_cards", "reward_cards")
         .get(pk=order_id)
     )
-    context = {"order": order, "site_url": settings.WAGTAILADMIN_BASE_URL}
+    context = {"order": order, "site_url": absolute_url("/").rstrip("/")}
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{SUBJECTS[kind].format(number=order.number)}",
         body=render_to_string(f"shop/emails/{kind}.txt", context),
@@ -33,9 +34,7 @@ def send_order_email_now(*, order_id: int, kind: str) -> None:
 def send_gift_card_email_now(*, card_id: int) -> None:
     """The recipient's email: the code, the message and a link to claim the card."""
     card = GiftCard.objects.select_related("order_line__order").get(pk=card_id)
-    claim_url = (
-        f"{settings.WAGTAILADMIN_BASE_URL}{reverse('shop:gift_card_claim')}?code={card.code}"
-    )
+    claim_url = absolute_url(f"{reverse('shop:gift_card_claim')}?code={card.code}")
     buyer = card.order_line.order.email if card.order_line else ""
     context = {"card": card, "claim_url": claim_url, "buyer": buyer}
     message = EmailMultiAlternatives(

@@ -42,3 +42,9 @@ def percent_of(cents: int, percent: int) -> int:
     if cents < 0 or not 0 <= percent <= 100:
         raise ValueError("percent_of takes a non-negative amount and a percent from 0 to 100")
     return (cents * percent + 50) // 100
+
+
+def decimal_amount(cents: int) -> str:
+    """ "1234.50" for 123450: the plain decimal string schema.org and feeds expect."""
+    units, rest = divmod(cents, 100)
+    return f"{units}.{rest:02d}"

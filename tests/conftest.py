@@ -44,11 +44,15 @@ def _test_settings_values(storages: dict, files: Path) -> dict:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
+# Not the test client's host, nor the demo's port: absolute links must come from SITE_URL.
+SITE_URL = "http://coachhouse.test:8123"
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     for name, value in _test_settings_values(settings.STORAGES, tmp_path).items():
         setattr(settings, name, value)
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = SITE_URL
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
 
+from website.absolute_urls import absolute_url
+from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
+
 DISTANCE_UNITS = [("mi", "miles"), ("km", "kilometres")]
 
 
@@ -199,7 +202,7 @@ class Inquiry(models.Model):
         return "Sending"
 
 
-class TrainerDirectoryPage(RoutablePageMixin, Page):
+class TrainerDirectoryPage(SeoHeadMixin, RoutablePageMixin, Page):
     """The "Find a Trainer" page: search form, results list and map, and every profile.
 
     Profiles live under it at /<slug>/; the same search as JSON is at
@@ -222,6 +225,63 @@ class TrainerDirectoryPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "trainer directory page"
+
+    def og_title(self, *, trainer=None, **kwargs) -> str:
+        return f"{trainer.name}, movement trainer" if trainer else super().og_title()
+
+    def og_description(self, *, trainer=None, **kwargs) -> str:
+        if trainer:
+            return f"{trainer.name}, movement trainer in {trainer.area}."
+        return self.search_description or self.intro
+
+    def share_image(self, *, trainer=None, **kwargs):
+        return trainer.photo if trainer else None
+
+    def breadcrumbs(self, request, *, trainer=None, **kwargs) -> list[tuple[str, str]]:
+        crumbs = super().breadcrumbs(request)
+        if trainer:
+            crumbs.append((trainer.name, absolute_url(trainer.get_absolute_url())))
+        return crumbs
+
+    def structured_data(self, request, *, trainer=None, **kwargs) -> list[dict]:
+        """A profile describes the trainer's practice (LocalBusiness); never their e-mail."""
+        if trainer is None:
+            return []
+        data = {
+            "@context": "https://schema.org",
+            "@type": "LocalBusiness",
+            "name": trainer.name,
+            "url": absolute_url(trainer.get_absolute_url()),
+            "description": trainer.bio or self.og_description(trainer=trainer),
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": trainer.city,
+                "addressRegion": trainer.region,
+                "postalCode": trainer.postal_code,
+                "addressCountry": trainer.country,
+            },
+            "areaServed": [trainer.area, *(["Online"] if trainer.offers_online else [])],
+            "employee": {
+                "@type": "Person",
+                "name": trainer.name,
+                "jobTitle": "Movement trainer",
+                "hasCredential": [
+                    {"@type": "EducationalOccupationalCredential", "name": c.name}
+                    for c in trainer.certifications.all()
+                ],
+            },
+        }
+        if trainer.latitude is not None:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": trainer.latitude,
+                "longitude": trainer.longitude,
+            }
+        if trainer.website:
+            data["sameAs"] = [trainer.website]
+        if trainer.photo:
+            data["image"] = absolute_url(trainer.photo.get_rendition(SHARE_RENDITION).url)
+        return [data]
 
     def get_sitemap_urls(self, request=None):
         """The page itself and every published profile, for Wagtail's sitemap."""

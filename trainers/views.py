@@ -242,6 +242,7 @@ def trainer_profile(request, *, page, slug):
     response = page.render(
         request,
         template="trainers/trainer.html",
+        trainer=trainer,
         context_overrides={"trainer": trainer, "contact_form": form, "profile_url": profile_url},
     )
     response.status_code = status

@@ -8,6 +8,7 @@ a `SECRET_KEY`, and it gets HTTPS-only cookies, HSTS and the database task queue
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from babel.numbers import get_currency_precision, list_currencies
@@ -125,6 +126,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Uploaded images when they live on this machine (MEDIA_STORAGE=local); see website/media.py.
+    "website.media.PublicMediaMiddleware",
+    # Below the file servers (their bytes are compressed or ranged already); ETags on the
+    # compressed body, so a conditional GET gets 304 (docs/decisions.md: BREACH).
+    "website.headers.TextGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "website.accounts.middleware.AdminAccessMiddleware",
+    # Below CSP and X-Frame-Options, which honour what it decides for previews.
+    "website.headers.SiteHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
     "website.content.page_cache.PageCacheMiddleware",
@@ -360,7 +369,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="").strip() or VAR_DIR / "media")
 
 # Documents (lesson files and videos, episode videos, reading lists) are private: outside
 # MEDIA_ROOT, served only through the access-checked document view (website/storage.py).
@@ -426,7 +435,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Wagtail marks its own preview views SAMEORIGIN; everything else refuses framing.
+# Only Wagtail's previews may be framed, by our own origin (website/headers.py).
 X_FRAME_OPTIONS = "DENY"
 # Pages load only our own scripts and styles; provider players are framed only after a click.
 # Pages that need more (the trainer map's tiles, Stripe on checkout) widen it with csp_update.
@@ -459,13 +468,46 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h != "*"]
 
+# Absolute URLs --------------------------------------------------------------
+
+
+def _site_url() -> str:
+    """Where the site is reached ("https://coach.example.com"): every absolute link starts here.
+
+    The demo's `make run`/`make serve` pass the port they serve on; a deployment whose first
+    host is a plain name defaults to HTTPS on it, any other deployment must say.
+    """
+    raw = env.str("SITE_URL", default="").strip().rstrip("/")
+    if raw:
+        parts = urlsplit(raw)
+        try:
+            parts.port  # noqa: B018 - a malformed port raises here
+        except ValueError:
+            parts = urlsplit("")
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+            raise ImproperlyConfigured(
+                f"Environment variable SITE_URL must be like https://coach.example.com "
+                f"(scheme, host and optional port, no path), not {raw!r}."
+            )
+        return raw
+    if not IS_PRODUCTION:
+        return "http://127.0.0.1:8000"
+    first_host = ALLOWED_HOSTS[0]
+    if "*" in first_host or first_host.startswith("."):
+        raise ImproperlyConfigured(
+            "Environment variable SITE_URL is required when the first of ALLOWED_HOSTS is a "
+            f"pattern ({first_host!r}): give the site's address, e.g. https://coach.example.com"
+        )
+    return f"https://{first_host}"
+
+
+SITE_URL = _site_url()
+
 # Wagtail --------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Coachhouse"
-# Links in admin notification emails point at the first public host.
-WAGTAILADMIN_BASE_URL = (
-    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if IS_PRODUCTION else "http://127.0.0.1:8000"
-)
+# Links in moderation and other admin e-mails.
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv",

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -40,11 +39,6 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("trainers/", include("trainers.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's page tree answers every URL nothing above claimed, so it stays last.
 urlpatterns += [path("", include(wagtail_urls))]

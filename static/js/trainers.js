@@ -56,6 +56,18 @@
         maxZoom: 19,
         attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
       }).addTo(map);
+      // Leaflet guesses its image folder from leaflet.css's URL, which hashed static file
+      // names break; the template hands over the real (hashed) URLs instead.
+      const icon = L.icon({
+        iconUrl: mapElement.dataset.markerIcon,
+        iconRetinaUrl: mapElement.dataset.markerIcon2x,
+        shadowUrl: mapElement.dataset.markerShadow,
+        iconSize: [25, 41],
+        iconAnchor: [12, 41],
+        popupAnchor: [1, -34],
+        tooltipAnchor: [16, -28],
+        shadowSize: [41, 41],
+      });
       const centre = [data.place.latitude, data.place.longitude];
       const points = [centre];
       L.circleMarker(centre, { radius: 7, color: "#e07a2f", fillOpacity: 0.9 })
@@ -71,7 +83,7 @@
         const meta = document.createElement("div");
         meta.textContent = [trainer.area, trainer.distance].filter(Boolean).join(" · ");
         popup.append(link, meta);
-        L.marker(point, { title: trainer.name, alt: trainer.name }).addTo(map).bindPopup(popup);
+        L.marker(point, { icon: icon, title: trainer.name, alt: trainer.name }).addTo(map).bindPopup(popup);
       });
       map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 12 });
     })

@@ -1,6 +1,7 @@
 // Light video facade: the provider's iframe is built only when the visitor presses play,
 // so a page load makes no request to YouTube or Vimeo. Elements with data-video-start="SECONDS"
-// (timestamped highlights) start the page's first video at that moment.
+// (timestamped highlights) start the page's first video at that moment, and so does a
+// `?t=SECONDS` in the page's URL (the Clip URLs in the episode's JSON-LD).
 (function () {
   "use strict";
 
@@ -42,7 +43,7 @@
   document.addEventListener("click", function (event) {
     const facade = event.target.closest("button[data-video-embed]");
     if (facade) {
-      play(facade, 0);
+      play(facade, parseInt(facade.dataset.videoStartAt, 10) || 0);
       return;
     }
     const jump = event.target.closest("[data-video-start]");
@@ -53,4 +54,21 @@
       container.scrollIntoView({ behavior: "smooth", block: "center" });
     }
   });
+
+  // A clip link opens the page with the player set to its moment; nothing loads until play.
+  const start = parseInt(new URLSearchParams(window.location.search).get("t"), 10);
+  const container = document.querySelector("[data-video]");
+  if (start > 0 && container) {
+    const native = container.querySelector("video");
+    const facade = container.querySelector("button[data-video-embed]");
+    if (native) {
+      const cue = function () {
+        native.currentTime = start;
+      };
+      if (native.readyState >= 1) cue();
+      else native.addEventListener("loadedmetadata", cue, { once: true });
+    } else if (facade) {
+      facade.dataset.videoStartAt = String(start);
+    }
+  }
 })();

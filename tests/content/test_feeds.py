@@ -33,7 +33,7 @@ def test_episode_feed_lists_live_episodes_newest_first_with_absolute_links(clien
     items = channel(client, "/episodes/feed/").findall("item")
 
     assert [item.findtext("title") for item in items] == ["Newer – Episode 2", "Older – Episode 1"]
-    assert items[0].findtext("link").startswith("http://testserver/episodes/")
+    assert items[0].findtext("link").startswith("http://coachhouse.test:8123/episodes/")
     assert items[0].findtext("category") == "Balance"
     assert items[0].findtext("pubDate").startswith("Sun, 01 Feb 2026")
 
@@ -47,7 +47,7 @@ def test_episode_feed_carries_an_enclosure_for_a_self_hosted_video(client, episo
 
     enclosure = channel(client, "/episodes/feed/").find("item/enclosure")
 
-    assert enclosure.get("url").startswith("http://testserver/documents/")
+    assert enclosure.get("url").startswith("http://coachhouse.test:8123/documents/")
     assert enclosure.get("url").endswith("/episode.mp4")
     assert enclosure.get("length") == "2048"
     assert enclosure.get("type") == "video/mp4"

@@ -82,20 +82,20 @@ def test_episode_json_ld_is_a_video_object_with_a_clip_per_timestamped_highlight
     assert data["name"] == "Backward walking – Episode 403"
     assert data["uploadDate"] == "2026-11-10"
     assert data["embedUrl"] == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
-    assert data["thumbnailUrl"][0].startswith("http://testserver/media/images/")
+    assert data["thumbnailUrl"][0].startswith("http://coachhouse.test:8123/media/images/")
     assert data["hasPart"] == [
         {
             "@type": "Clip",
             "name": "Introduction",
             "startOffset": 0,
             "endOffset": 65,
-            "url": f"http://testserver{episode.url}#t=0",
+            "url": f"http://coachhouse.test:8123{episode.url}?t=0",
         },
         {
             "@type": "Clip",
             "name": "Benefits",
             "startOffset": 65,
-            "url": f"http://testserver{episode.url}#t=65",
+            "url": f"http://coachhouse.test:8123{episode.url}?t=65",
         },
     ]
 
@@ -123,7 +123,7 @@ def test_article_json_ld_names_headline_author_date_and_image(client, article_in
     assert data["headline"] == "Ear health"
     assert data["author"] == {"@type": "Person", "name": "Marcus Lee"}
     assert data["datePublished"] == "2026-11-05"
-    assert data["image"][0].startswith("http://testserver/media/images/")
+    assert data["image"][0].startswith("http://coachhouse.test:8123/media/images/")
 
 
 def test_breadcrumb_list_walks_from_home_to_the_page(client, article_index):
@@ -132,9 +132,9 @@ def test_breadcrumb_list_walks_from_home_to_the_page(client, article_index):
     data = by_type(head_of(client, article.url).json_ld, "BreadcrumbList")
 
     assert [(i["position"], i["name"], i["item"]) for i in data["itemListElement"]] == [
-        (1, "Home", "http://testserver/"),
-        (2, "Articles", "http://testserver/articles/"),
-        (3, "Ear health", f"http://testserver{article.url}"),
+        (1, "Home", "http://coachhouse.test:8123/"),
+        (2, "Articles", "http://coachhouse.test:8123/articles/"),
+        (3, "Ear health", f"http://coachhouse.test:8123{article.url}"),
     ]
 
 
@@ -145,7 +145,10 @@ def test_category_page_breadcrumbs_end_with_the_category(client, article_index):
     data = by_type(head_of(client, "/articles/category/balance/").json_ld, "BreadcrumbList")
 
     assert data["itemListElement"][-1]["name"] == "Balance"
-    assert data["itemListElement"][-1]["item"] == "http://testserver/articles/category/balance/"
+    assert (
+        data["itemListElement"][-1]["item"]
+        == "http://coachhouse.test:8123/articles/category/balance/"
+    )
 
 
 def test_pages_carry_canonical_url_seo_title_description_and_share_image(client, article_index):
@@ -161,11 +164,12 @@ def test_pages_carry_canonical_url_seo_title_description_and_share_image(client,
     head = _Head()
     head.feed(response.content.decode())
 
-    assert head.links["canonical"] == f"http://testserver{article.url}"
+    assert head.links["canonical"] == f"http://coachhouse.test:8123{article.url}"
     assert "<title>Inner ear health, explained · Coachhouse</title>" in response.content.decode()
     assert head.meta["og:title"] == "Inner ear health, explained"
     assert head.meta["og:description"] == "What your inner ear does for balance."
-    assert re.match(r"http://testserver/media/images/.*fill-1200x630", head.meta["og:image"])
+    og_image = head.meta["og:image"]
+    assert re.match(r"http://coachhouse.test:8123/media/images/.*fill-1200x630", og_image)
 
 
 def test_an_episode_shares_its_video_poster_when_no_share_image_is_set(client, episode_index):
@@ -194,10 +198,10 @@ def test_sitemap_lists_live_pages_and_category_pages(client, article_index, epis
     locations = [loc.text for loc in document.iter(f"{SITEMAP}loc")]
 
     assert response.status_code == 200
-    assert "http://localhost/articles/category/balance/" in locations
-    assert f"http://localhost{article.url}" in locations
-    assert f"http://localhost{episode.url}" in locations
-    assert f"http://localhost{draft.url}" not in locations
+    assert "http://coachhouse.test:8123/articles/category/balance/" in locations
+    assert f"http://coachhouse.test:8123{article.url}" in locations
+    assert f"http://coachhouse.test:8123{episode.url}" in locations
+    assert f"http://coachhouse.test:8123{draft.url}" not in locations
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):
@@ -205,7 +209,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_area
 
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Sitemap: http://coachhouse.test:8123/sitemap.xml" in body
     assert "Disallow: /admin/" in body and "Disallow: /account/" in body
 
 

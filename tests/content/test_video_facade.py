@@ -6,9 +6,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.conftest import SITE_URL
+
 pytestmark = pytest.mark.django_db
 
-OWN_HOSTS = {"testserver", "localhost", None}
+OWN_HOSTS = {"testserver", "localhost", urlparse(SITE_URL).hostname, None}
 URL = re.compile(r"https?://[^\s\"'<>]+")
 
 

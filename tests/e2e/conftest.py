@@ -34,8 +34,16 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def demo_site(demo_database):
-    """A fresh demo database, as `make run` leaves it (a copy seeded once per test run)."""
+def demo_site(demo_database, live_server, settings):
+    """A fresh demo database, as `make run` leaves it (a copy seeded once per test run).
+
+    Like `make run PORT=…`, the site's address is the one it is served on, so the links in its
+    e-mails lead back to this live server.
+    """
+    from website.content.services import default_site_follow_site_url
+
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
+    default_site_follow_site_url()
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,13 @@ def test_visitor_finds_a_trainer_by_zip_and_sends_a_message(page):
     page.goto("/find-a-trainer/")
     page.get_by_label("Where", exact=True).fill("60601")
     page.get_by_label("Within", exact=True).select_option("10")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     results = page.get_by_role("heading", level=2, name=re.compile("within 10 mi of 60601"))
     expect(results).to_be_visible()
     near_count = page.locator(".trainer-list > li").count()
 
     page.get_by_label("Within", exact=True).select_option("50")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(
         page.get_by_role("heading", level=2, name=re.compile("within 50 mi of 60601"))
     ).to_be_visible()
@@ -26,7 +26,7 @@ def test_visitor_finds_a_trainer_by_zip_and_sends_a_message(page):
     expect(page.locator("#trainer-map .leaflet-marker-icon").first).to_be_visible()
 
     page.get_by_label("Certification").select_option(label="I-Phase")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     cards = page.locator(".trainer-list .trainer-card")
     expect(cards.first).to_be_visible()
     for text in cards.all_inner_texts():

@@ -21,7 +21,7 @@ def test_every_newsletter_email_carries_the_unsubscribe_headers_and_link(
     for message in mailoutbox:
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         header = message.extra_headers["List-Unsubscribe"]
-        assert header.startswith("<http://testserver/newsletter/unsubscribe/")
+        assert header.startswith("<http://coachhouse.test:8123/newsletter/unsubscribe/")
         assert header.endswith("/one-click/>")
         assert "/newsletter/unsubscribe/" in message.body
         html, _mimetype = message.alternatives[0]

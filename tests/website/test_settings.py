@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ OWN_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
     "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "TRUSTED_PROXY_COUNT", "PAYMENTS",
+    "SITE_URL",
 }  # fmt: skip
 DEPLOYMENT = {
     "DEBUG": "0",
@@ -130,6 +132,10 @@ def test_a_deployment_may_opt_into_test_payments_explicitly():
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE"),
         ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT"),
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
+        ({"SITE_URL": "coach.example.com"}, "SITE_URL"),
+        ({"SITE_URL": "http://127.0.0.1:port"}, "SITE_URL"),
+        ({"SITE_URL": "https://coach.example.com/shop"}, "SITE_URL"),
+        ({**PRODUCTION, "ALLOWED_HOSTS": "*"}, "SITE_URL"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
     ],
 )
@@ -157,3 +163,42 @@ def test_on_s3_documents_are_private_and_signed_for_a_minute_while_images_stay_p
     assert "/private/documents/lesson.mp4?" in private
     assert "X-Amz-Expires=60" in private and "X-Amz-Signature=" in private
     assert public.endswith("/images/poster.jpg") and "?" not in public
+PRINT_URLS = """
+import django, json
+django.setup()
+from django.conf import settings as s
+print(json.dumps({"site_url": s.SITE_URL, "wagtail": s.WAGTAILADMIN_BASE_URL}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"SITE_URL": "http://127.0.0.1:8107/"}, "http://127.0.0.1:8107"),
+        (PRODUCTION, "https://coachhouse.example.com"),
+        ({**PRODUCTION, "SITE_URL": "https://www.coach.example"}, "https://www.coach.example"),
+    ],
+)
+def test_site_url_comes_from_the_environment_and_is_wagtails_admin_base_url(variables, expected):
+    result = run_python(PRINT_URLS, **variables)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"site_url": expected, "wagtail": expected}
+
+
+MAKE = shutil.which("make") or "make"
+
+
+def test_make_passes_the_port_it_serves_on_as_site_url_to_every_command():
+    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    result = subprocess.run(
+        [MAKE, "-s", "--eval", "_site_url: ; @echo $$SITE_URL", "_site_url", "PORT=8107"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8107"

@@ -1,7 +1,6 @@
 """RSS 2.0 feeds of the latest episodes and articles.
 
-A feed is built per request so that links and enclosures can be absolute for the host
-the reader subscribed through.
+Links and enclosures are absolute on settings.SITE_URL, whatever host the request came through.
 """
 
 from datetime import datetime, time
@@ -10,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 
+from website.absolute_urls import absolute_url
 from website.content import selectors
 
 FEED_LENGTH = 30
@@ -28,8 +28,14 @@ class _PageFeed(Feed):
     def item_description(self, item):
         return item.search_description or item.summary
 
+    def link(self):
+        return absolute_url(self.section_path)
+
+    def feed_url(self):
+        return absolute_url(self.request.path)
+
     def item_link(self, item):
-        return item.get_url(self.request)
+        return absolute_url(item.get_url(self.request))
 
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.combine(item.date, time(12)))
@@ -40,7 +46,7 @@ class _PageFeed(Feed):
 
 class EpisodeFeed(_PageFeed):
     title = "Coachhouse episodes"
-    link = "/episodes/"
+    section_path = "/episodes/"
     description = "New video episodes on brain-based movement training."
 
     def items(self):
@@ -53,7 +59,7 @@ class EpisodeFeed(_PageFeed):
             return []
         return [
             Enclosure(
-                url=self.request.build_absolute_uri(document.url),
+                url=absolute_url(document.url),
                 length=str(document.get_file_size() or 0),
                 mime_type=document.content_type,
             )
@@ -62,7 +68,7 @@ class EpisodeFeed(_PageFeed):
 
 class ArticleFeed(_PageFeed):
     title = "Coachhouse articles"
-    link = "/articles/"
+    section_path = "/articles/"
     description = "Practical articles on movement, pain and performance."
 
     def items(self):

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from website.absolute_urls import absolute_url
 from website.content import selectors
 
 RESULTS_PER_PAGE = 10
@@ -28,7 +29,7 @@ def search(request):
 
 @require_GET
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(reverse("sitemap"))
     return render(
         request, "content/robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain"
     )

@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from website.absolute_urls import absolute_url
 from website.newsletter import tokens
 from website.newsletter.models import Subscriber
 
@@ -46,20 +47,20 @@ WELCOME = NewsletterEmail(
 BY_TEMPLATE = {email.template: email for email in (CONFIRMATION, WELCOME)}
 
 
-def _absolute_url(base_url: str, name: str, token: str) -> str:
-    return base_url.rstrip("/") + reverse(name, args=[token])
+def _link(name: str, token: str) -> str:
+    return absolute_url(reverse(name, args=[token]))
 
 
-def send(*, email: NewsletterEmail, subscriber: Subscriber, base_url: str) -> None:
-    """Send one newsletter e-mail to the subscriber, links pointing at base_url."""
+def send(*, email: NewsletterEmail, subscriber: Subscriber) -> None:
+    """Send one newsletter e-mail to the subscriber, its links on settings.SITE_URL."""
     unsubscribe_token = tokens.UNSUBSCRIBE.token_for(subscriber)
     context = {
         "subscriber": subscriber,
-        "link_url": _absolute_url(base_url, email.link_view, email.link.token_for(subscriber)),
+        "link_url": _link(email.link_view, email.link.token_for(subscriber)),
         "valid_days": email.link.max_age.days,
-        "unsubscribe_url": _absolute_url(base_url, "newsletter:unsubscribe", unsubscribe_token),
+        "unsubscribe_url": _link("newsletter:unsubscribe", unsubscribe_token),
     }
-    one_click_url = _absolute_url(base_url, "newsletter:unsubscribe_one_click", unsubscribe_token)
+    one_click_url = _link("newsletter:unsubscribe_one_click", unsubscribe_token)
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=render_to_string(f"newsletter/emails/{email.template}.txt", context),

@@ -1,7 +1,6 @@
 """State changes of the newsletter: every step of a subscriber's life goes through these.
-
-`base_url` ("https://example.com") is where the links in the e-mails point: the
-site the visitor is on, taken from their (host-validated) request.
+ Links in the e-mails start
+with `settings.SITE_URL` (website/absolute_urls.py).
 """
 
 from datetime import timedelta
@@ -20,9 +19,7 @@ from website.newsletter.providers import ProviderError, get_provider
 RESEND_COOLDOWN = timedelta(minutes=15)
 
 
-def subscriber_request(
-    *, email: str, first_name: str, source_page: Page | None, base_url: str
-) -> Subscriber:
+def subscriber_request(*, email: str, first_name: str, source_page: Page | None) -> Subscriber:
     """Ask for a subscription (double opt-in).
 
     A new or unsubscribed address becomes pending and gets a confirmation link; a pending
@@ -50,11 +47,11 @@ def subscriber_request(
     email = (
         emails.CONFIRMATION if subscriber.status == Subscriber.Status.PENDING else emails.WELCOME
     )
-    tasks.send_newsletter_email.enqueue(email.template, subscriber.pk, base_url)
+    tasks.send_newsletter_email.enqueue(email.template, subscriber.pk)
     return subscriber
 
 
-def subscriber_confirm(*, subscriber: Subscriber, base_url: str) -> Subscriber:
+def subscriber_confirm(*, subscriber: Subscriber) -> Subscriber:
     """Confirm a pending subscriber: onto the list, lead magnet sent, provider told.
 
     Idempotent: confirming a confirmed subscriber changes and sends nothing. A subscriber who
@@ -67,7 +64,7 @@ def subscriber_confirm(*, subscriber: Subscriber, base_url: str) -> Subscriber:
     ).update(status=Subscriber.Status.CONFIRMED, confirmed_at=now, last_emailed_at=now)
     subscriber.refresh_from_db()
     if confirmed:
-        tasks.send_newsletter_email.enqueue(emails.WELCOME.template, subscriber.pk, base_url)
+        tasks.send_newsletter_email.enqueue(emails.WELCOME.template, subscriber.pk)
         tasks.sync_subscriber_to_provider.enqueue(subscriber.pk)
     elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         raise SubscriptionEnded

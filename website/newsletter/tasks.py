@@ -13,12 +13,12 @@ MAX_PROVIDER_ATTEMPTS = 8
 
 
 @task()
-def send_newsletter_email(template: str, subscriber_id: int, base_url: str) -> None:
+def send_newsletter_email(template: str, subscriber_id: int) -> None:
     """Send one of emails.BY_TEMPLATE, unless the subscriber has moved on since it was queued."""
     email = emails.BY_TEMPLATE[template]
     subscriber = Subscriber.objects.filter(pk=subscriber_id, status=email.for_status).first()
     if subscriber is not None:
-        emails.send(email=email, subscriber=subscriber, base_url=base_url)
+        emails.send(email=email, subscriber=subscriber)
 
 
 @task()

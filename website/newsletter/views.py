@@ -32,10 +32,6 @@ TOO_MANY = (
 )
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -88,7 +84,6 @@ def signup(request):
             email=form.cleaned_data["email"],
             first_name=form.cleaned_data["first_name"],
             source_page=form.cleaned_data["source_page"],
-            base_url=_base_url(request),
         )
     if _wants_json(request):
         return JsonResponse({"message": CHECK_INBOX})
@@ -117,9 +112,7 @@ def confirm(request, token: str):
     try:
         subscriber = tokens.CONFIRM.subscriber_for(token)
         if request.method == "POST":
-            subscriber = services.subscriber_confirm(
-                subscriber=subscriber, base_url=_base_url(request)
-            )
+            subscriber = services.subscriber_confirm(subscriber=subscriber)
         elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
             raise SubscriptionEnded
     except NewsletterError as error:
@@ -208,7 +201,6 @@ def account_change(request):
             email=request.user.email,
             first_name=request.user.first_name[:100],
             source_page=None,
-            base_url=_base_url(request),
         )
         messages.success(
             request,

@@ -29,6 +29,7 @@ from website.content.models import (
     HomePage,
 )
 from website.content.models.episodes import EPISODE_SUFFIX
+from website.content.services import default_site_follow_site_url
 
 PALETTES = [
     ("#0f5c63", "#1f8a84"),
@@ -61,6 +62,7 @@ def home_page() -> HomePage:
                 "site_name": "Coachhouse",
             },
         )
+    default_site_follow_site_url()
     return home
 
 

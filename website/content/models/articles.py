@@ -13,6 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from website.absolute_urls import absolute_url
 from website.content import selectors
 from website.content.blocks import BodyBlock
 from website.content.models.caching import CachedPageMixin
@@ -51,12 +52,16 @@ class ArticleIndexPage(CachedPageMixin, RoutablePageMixin, SeoMixin, Page):
         context["category_links"] = selectors.category_links(request=request)
         return context
 
+    def og_title(self, *, category=None, **kwargs) -> str:
+        return category.name if category else super().og_title()
+
+    def og_description(self, *, category=None, **kwargs) -> str:
+        return category.description if category else super().og_description()
+
     def breadcrumbs(self, request, *, category=None, **kwargs) -> list[tuple[str, str]]:
         crumbs = super().breadcrumbs(request)
         if category:
-            crumbs.append(
-                (category.name, request.build_absolute_uri(self.category_url(category, request)))
-            )
+            crumbs.append((category.name, absolute_url(self.category_url(category, request))))
         return crumbs
 
     @path("category/<slug:slug>/", name="category")
@@ -132,10 +137,12 @@ class ArticlePage(CachedPageMixin, SeoMixin, Page):
         )
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
-    def share_image(self):
+    og_type = "article"
+
+    def share_image(self, **kwargs):
         return self.og_image or self.hero_image
 
-    def structured_data(self, request) -> list[dict]:
+    def structured_data(self, request, **kwargs) -> list[dict]:
         data = {
             "@context": "https://schema.org",
             "@type": "Article",
@@ -143,8 +150,8 @@ class ArticlePage(CachedPageMixin, SeoMixin, Page):
             "description": self.search_description or self.summary,
             "datePublished": self.date.isoformat(),
             "author": {"@type": "Person", "name": self.author},
-            "mainEntityOfPage": request.build_absolute_uri(self.get_url(request)),
+            "mainEntityOfPage": absolute_url(self.get_url(request)),
         }
         if image := self.share_image():
-            data["image"] = [request.build_absolute_uri(image.get_rendition("fill-1200x630").url)]
+            data["image"] = [absolute_url(image.get_rendition("fill-1200x630").url)]
         return [data]

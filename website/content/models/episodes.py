@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from website.absolute_urls import absolute_url
 from website.content import selectors
 from website.content.blocks import BodyBlock, VideoBlock
 from website.content.models.caching import CachedPageMixin
@@ -122,14 +123,16 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
         """The video block's value (title, url, file, captions, poster), or None."""
         return self.video[0].value if self.video else None
 
-    def share_image(self):
+    og_type = "video.episode"
+
+    def share_image(self, **kwargs):
         return self.og_image or (self.video_value or {}).get("poster")
 
-    def structured_data(self, request) -> list[dict]:
+    def structured_data(self, request, **kwargs) -> list[dict]:
         video = self.video_value
         if video is None:
             return []
-        url = request.build_absolute_uri(self.get_url(request))
+        url = absolute_url(self.get_url(request))
         poster = self.share_image()
         data = {
             "@context": "https://schema.org",
@@ -140,11 +143,9 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
             "url": url,
         }
         if poster:
-            data["thumbnailUrl"] = [
-                request.build_absolute_uri(poster.get_rendition("fill-1280x720").url)
-            ]
+            data["thumbnailUrl"] = [absolute_url(poster.get_rendition("fill-1280x720").url)]
         if video.get("file"):
-            data["contentUrl"] = request.build_absolute_uri(video["file"].url)
+            data["contentUrl"] = absolute_url(video["file"].url)
         elif provider := parse_video_url(video.get("url") or ""):
             data["embedUrl"] = provider.embed_url.split("?")[0]
         timed = [
@@ -152,7 +153,7 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
         ]
         clips = []
         for position, (name, start) in enumerate(timed):
-            clip = {"@type": "Clip", "name": name, "startOffset": start, "url": f"{url}#t={start}"}
+            clip = {"@type": "Clip", "name": name, "startOffset": start, "url": f"{url}?t={start}"}
             following = [later for _, later in timed[position + 1 :] if later > start]
             if following:
                 clip["endOffset"] = following[0]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -59,6 +60,13 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def og_title(self, **kwargs) -> str:
+        # The front page shares as the site, not as the page's admin title ("Home").
+        return self.seo_title or settings.WAGTAIL_SITE_NAME
+
+    def og_description(self, **kwargs) -> str:
+        return self.search_description or self.hero_text
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

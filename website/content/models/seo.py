@@ -2,13 +2,63 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from website.absolute_urls import absolute_url
 
-class SeoMixin(models.Model):
-    """Canonical URL, share image and JSON-LD for a page, filled into its template context.
+SHARE_RENDITION = "fill-1200x630"
 
-    The SEO title and description are Wagtail's own promote-tab fields; this adds the
-    OpenGraph image and the structured data every page type describes itself with.
+
+class SeoHeadMixin:
+    """Canonical URL, OpenGraph/Twitter values and JSON-LD for a page, filled into its context.
+
+    Every public page type mixes this in (before `Page`), so templates/content/includes/
+    seo_head.html has the same facts everywhere. The keyword arguments a page's routes pass
+    to `render` (e.g. `category=`, `trainer=`) reach every hook, so a route can describe
+    itself. All URLs are absolute on settings.SITE_URL.
     """
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        breadcrumbs = self.breadcrumbs(request, **kwargs)
+        image = self.share_image(**kwargs)
+        context.update(
+            canonical_url=absolute_url(request.path),
+            breadcrumbs=breadcrumbs,
+            og_title=self.og_title(**kwargs),
+            og_description=self.og_description(**kwargs),
+            og_type=self.og_type,
+            share_image_url=absolute_url(image.get_rendition(SHARE_RENDITION).url) if image else "",
+            structured_data=[
+                *self.structured_data(request, **kwargs),
+                breadcrumb_list(breadcrumbs),
+            ],
+        )
+        return context
+
+    og_type = "website"
+
+    def og_title(self, **kwargs) -> str:
+        return self.seo_title or self.title
+
+    def og_description(self, **kwargs) -> str:
+        return self.search_description or getattr(self, "summary", "") or ""
+
+    def share_image(self, **kwargs):
+        return None
+
+    def structured_data(self, request, **kwargs) -> list[dict]:
+        """The page's own schema.org objects; the BreadcrumbList is added for every page."""
+        return []
+
+    def breadcrumbs(self, request, **kwargs) -> list[tuple[str, str]]:
+        """(title, absolute URL) from the home page down to this page."""
+        return [
+            (page.title, absolute_url(page.get_url(request)))
+            for page in self.get_ancestors(inclusive=True).filter(depth__gte=2)
+        ]
+
+
+class SeoMixin(SeoHeadMixin, models.Model):
+    """SeoHeadMixin plus an editor-chosen share image (OpenGraph) on the promote tab."""
 
     og_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -25,33 +75,8 @@ class SeoMixin(models.Model):
     class Meta:
         abstract = True
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        breadcrumbs = self.breadcrumbs(request, **kwargs)
-        image = self.share_image()
-        context.update(
-            canonical_url=request.build_absolute_uri(request.path),
-            breadcrumbs=breadcrumbs,
-            share_image_url=request.build_absolute_uri(image.get_rendition("fill-1200x630").url)
-            if image
-            else "",
-            structured_data=[*self.structured_data(request), breadcrumb_list(breadcrumbs)],
-        )
-        return context
-
-    def share_image(self):
+    def share_image(self, **kwargs):
         return self.og_image
-
-    def structured_data(self, request) -> list[dict]:
-        """The page's own schema.org objects; the BreadcrumbList is added for every page."""
-        return []
-
-    def breadcrumbs(self, request, **kwargs) -> list[tuple[str, str]]:
-        """(title, absolute URL) from the home page down to this page."""
-        return [
-            (page.title, request.build_absolute_uri(page.get_url(request)))
-            for page in self.get_ancestors(inclusive=True).filter(depth__gte=2)
-        ]
 
 
 def breadcrumb_list(breadcrumbs: list[tuple[str, str]]) -> dict:

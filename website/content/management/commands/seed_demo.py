@@ -3,6 +3,8 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from website.content.services import default_site_follow_site_url
+
 # Each entry is "module.function", called with stdout=…; each is idempotent. Order matters:
 # the site tree first, then the sections, then the content that links into them.
 SEEDERS = [
@@ -26,4 +28,5 @@ class Command(BaseCommand):
             for entry in SEEDERS:
                 module, function = entry.rsplit(".", 1)
                 getattr(import_module(module), function)(stdout=self.stdout)
+            default_site_follow_site_url()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

@@ -1,0 +1,83 @@
+"""The W3C Nu HTML checker (vnu.jar) finds no errors on the key public pages.
+
+`.ci/run` installs the checker from npm (`vnu-jar`) into var/vnu/; Java 17+ runs it. Without
+either the test skips, saying which is missing (in CI it fails instead).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from trainers.models import Trainer
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "var/vnu/node_modules/vnu-jar/build/dist/vnu.jar"))
+PAGES = [
+    "/",
+    "/episodes/backward-walking-for-back-pain/",
+    "/articles/",
+    "/courses/",
+    "/courses/the-balance-gym/",
+    "/find-a-trainer/?q=60601",
+    "/shop/gift-cards/",
+    "/search/?q=balance",
+    "/account/login/",
+    "/account/signup/",
+    "/shop/cart/",
+]
+
+pytestmark = pytest.mark.django_db
+
+
+def _checker() -> list[str]:
+    java = shutil.which("java")
+    missing = []
+    if java is None:
+        missing.append("java (apt-get install openjdk-17-jre-headless)")
+    if not VNU_JAR.exists():
+        missing.append(f"{VNU_JAR} (npm install --prefix var/vnu vnu-jar)")
+    if missing:
+        reason = "The Nu HTML checker needs " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must run it, not skip it")
+        pytest.skip(reason)
+    return [java, "-Xss1m", "-jar", str(VNU_JAR)]
+
+
+def test_the_key_public_pages_have_no_html_errors(client, settings, tmp_path):
+    checker = _checker()
+    settings.DEBUG = False
+    call_command("seed_demo", stdout=StringIO())
+    article = client.get("/articles/")
+    trainer = Trainer.objects.published().order_by("pk").first()
+    paths = [*PAGES, trainer.get_absolute_url()]
+    files = []
+    for number, path in enumerate(paths):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        file = tmp_path / f"page-{number}.html"
+        file.write_bytes(response.content)
+        files.append((file, path))
+    assert article.status_code == 200
+    result = subprocess.run(
+        [*checker, "--errors-only", "--format", "json", *(str(f) for f, _ in files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stderr or '{"messages": []}')
+    by_file = {str(f): path for f, path in files}
+    errors = [
+        f"{by_file.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
+        f"line {m.get('lastLine')}: {m['message']}"
+        for m in report["messages"]
+        if m["type"] == "error"
+    ]
+    assert errors == []
