@@ -44,6 +44,7 @@ def _test_settings_values(storages: dict, files: Path) -> dict:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
+
 # Not the test client's host, nor the demo's port: absolute links must come from SITE_URL.
 SITE_URL = "http://coachhouse.test:8123"
 

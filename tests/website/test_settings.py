@@ -163,6 +163,8 @@ def test_on_s3_documents_are_private_and_signed_for_a_minute_while_images_stay_p
     assert "/private/documents/lesson.mp4?" in private
     assert "X-Amz-Expires=60" in private and "X-Amz-Signature=" in private
     assert public.endswith("/images/poster.jpg") and "?" not in public
+
+
 PRINT_URLS = """
 import django, json
 django.setup()
