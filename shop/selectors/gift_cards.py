@@ -8,13 +8,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from shop.exceptions import (
     GiftCardClaimedByOther,
     GiftCardEmpty,
     GiftCardError,
     GiftCardExpired,
+    GiftCardFrozen,
     GiftCardNotFound,
+    GiftCardPending,
     GiftCardVoid,
 )
 from shop.models import (
@@ -27,12 +30,22 @@ from shop.models import (
 )
 
 
+def format_date(moment: datetime) -> str:
+    """A moment as the customer reads a date: "16 December 2026" (local time)."""
+    return date_format(timezone.localtime(moment), "j F Y")
+
+
 def gift_card_check(*, card: GiftCard, now: datetime | None = None) -> None:
-    """Raise the GiftCardError that says why the card cannot pay now (void, expired, empty)."""
+    """Raise the GiftCardError that says why the card cannot pay now (void, expired, a
+    reward still inside its order's refund window, frozen by a dispute, empty)."""
     if not card.is_active:
         raise GiftCardVoid(card.display_code)
     if card.is_expired(now):
         raise GiftCardExpired(card.display_code)
+    if card.is_pending(now):
+        raise GiftCardPending(card.display_code, format_date(card.pending_until))
+    if card.frozen_at is not None:
+        raise GiftCardFrozen(card.display_code)
     if card.balance_cents <= 0:
         raise GiftCardEmpty(card.display_code)
 
@@ -45,27 +58,39 @@ def gift_card_by_code(*, code: str) -> GiftCard:
     return card
 
 
+# Said on a reward card and at checkout: promotional credit never becomes a transferable card.
+REWARD_PAYS_COURSES_ONLY = "A promotion reward pays for courses only, not for gift cards."
+
+
 @dataclass(frozen=True)
 class GiftCardUse:
-    """How much of one applied card pays this cart, or why it cannot."""
+    """How much of one applied card pays this cart, or why it cannot; `note` says why a
+    reward card pays less than it could (the cart holds gift cards)."""
 
     card: GiftCard
     amount_cents: int
     error: GiftCardError | None = None
+    note: str = ""
 
 
-def gift_card_uses_for_cart(*, cart: Cart, payable_cents: int) -> list[GiftCardUse]:
+def gift_card_uses_for_cart(
+    *, cart: Cart, payable_cents: int, gift_card_lines_cents: int = 0
+) -> list[GiftCardUse]:
     """Applied cards, soonest to expire first, each taking what it can of what is left.
 
-    A card's own pending orders from this cart still hold part of its balance; that part
-    counts as available here, since placing the order again releases it first.
+    Of `payable_cents`, `gift_card_lines_cents` is the price of gift cards being bought:
+    promotion rewards never pay that part, and other cards pay it first, so rewards keep
+    the courses. A card's own pending orders from this cart still hold part of its balance;
+    that part counts as available here, since placing the order again releases it first.
     """
     held = dict(
         OrderGiftCard.objects.filter(order__cart=cart, order__status=Order.Status.PENDING)
         .values_list("card_id")
         .annotate(total=Sum("amount_cents"))
     )
-    uses, remaining = [], payable_cents
+    uses = []
+    gift_lines_left = min(gift_card_lines_cents, payable_cents)
+    courses_left = payable_cents - gift_lines_left
     for card in cart.gift_cards.order_by(F("expires_at").asc(nulls_last=True), "pk"):
         card.balance_cents += held.get(card.pk, 0)
         try:
@@ -75,9 +100,19 @@ def gift_card_uses_for_cart(*, cart: Cart, payable_cents: int) -> list[GiftCardU
         except GiftCardError as exc:
             uses.append(GiftCardUse(card=card, amount_cents=0, error=exc))
             continue
-        amount = min(card.balance_cents, remaining)
-        remaining -= amount
-        uses.append(GiftCardUse(card=card, amount_cents=amount))
+        note = ""
+        if card.is_reward:
+            amount = min(card.balance_cents, courses_left)
+            courses_left -= amount
+            if gift_card_lines_cents:
+                note = REWARD_PAYS_COURSES_ONLY
+        else:
+            on_gift_lines = min(card.balance_cents, gift_lines_left)
+            on_courses = min(card.balance_cents - on_gift_lines, courses_left)
+            gift_lines_left -= on_gift_lines
+            courses_left -= on_courses
+            amount = on_gift_lines + on_courses
+        uses.append(GiftCardUse(card=card, amount_cents=amount, note=note))
     return uses
 
 

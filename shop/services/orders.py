@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.services import enrollment_grant, enrollment_revoke_for_order
+from courses.services import enrollment_grant
 
 # A module import: shop.tasks calls back into this package.
 from shop import tasks
@@ -26,19 +26,17 @@ from shop.models import (
     CartGiftCardLine,
     CartLine,
     CouponRedemption,
-    GiftCard,
     GiftCardTransaction,
     Order,
     OrderGiftCard,
     OrderLine,
 )
 from shop.payments.base import PaymentGateway, PaymentRequest, PaymentState
-from shop.selectors import cart_totals, promotions_earned
+from shop.selectors import cart_totals, order_qualifying_cents, promotions_earned
 from shop.services.carts import course_check_purchasable
 from shop.services.gift_cards import (
     GIFT_CARD_HOLD_MINUTES,
     gift_card_redeem,
-    gift_card_void,
     gift_cards_issue_for_line,
     gift_cards_release_for_order,
     gift_cards_retake_for_order,
@@ -209,7 +207,7 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
                 courses.append(line.course)
         for promotion in promotions_earned(
             courses=courses,
-            subtotal_cents=order.subtotal_cents - order.discount_cents,
+            qualifying_cents=order_qualifying_cents(order=order),
             now=order.created_at,
         ):
             promotion_reward_issue(order=order, promotion=promotion)
@@ -246,42 +244,6 @@ def order_fail(*, order: Order, message: str = "") -> bool:
             gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.RELEASE)
     order.refresh_from_db()
     return bool(updated)
-
-
-def order_record_refund(*, order: Order, refunded_cents: int) -> bool:
-    """Record the provider's cumulative refunded amount for a paid order.
-
-    A full refund revokes the enrollments the order granted, credits back what gift cards
-    paid and voids the unspent balance of cards the order bought or earned; a partial one
-    keeps them. Only
-    a larger amount than already recorded changes anything, so repeats are no-ops. A refund
-    that arrives before the payment's success event proves the payment, so it fulfils first.
-    """
-    with transaction.atomic():
-        if order.status in PAYABLE:
-            order_fulfil(order=order)
-        refunded_cents = min(refunded_cents, order.total_cents)
-        status = (
-            Order.Status.REFUNDED
-            if refunded_cents >= order.total_cents
-            else Order.Status.PARTIALLY_REFUNDED
-        )
-        now = timezone.now()
-        updated = Order.objects.filter(
-            pk=order.pk, status__in=REFUNDABLE, refunded_cents__lt=refunded_cents
-        ).update(refunded_cents=refunded_cents, status=status, refunded_at=now, updated_at=now)
-        if not updated:
-            return False
-        if status == Order.Status.REFUNDED:
-            enrollment_revoke_for_order(order=order)
-            gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.REFUND_CREDIT)
-            for card in GiftCard.objects.filter(Q(order_line__order=order) | Q(order=order)):
-                gift_card_void(card=card, order=order)
-        transaction.on_commit(
-            lambda: tasks.send_order_email.enqueue(order_id=order.pk, kind="refund")
-        )
-    order.refresh_from_db()
-    return True
 
 
 def order_apply_payment(*, order: Order, payment: PaymentState) -> None:
