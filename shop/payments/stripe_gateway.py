@@ -16,6 +16,8 @@ from shop.payments.base import (
     PaymentRequest,
     PaymentState,
     PaymentStatus,
+    RefundState,
+    RefundStatus,
     WebhookEvent,
     WebhookInvalid,
 )
@@ -65,6 +67,25 @@ class StripeGateway(PaymentGateway):
             raise GatewayError(f"Stripe could not find payment {reference}: {exc}") from exc
         return payment_state_from_intent(intent.to_dict())
 
+    def cancel_payment(self, reference: str) -> PaymentState:
+        try:
+            intent = self.client.v1.payment_intents.cancel(reference)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to cancel payment {reference}: {exc}") from exc
+        return payment_state_from_intent(intent.to_dict())
+
+    def refund_payment(
+        self, *, reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundState:
+        try:
+            refund = self.client.v1.refunds.create(
+                params={"payment_intent": reference, "amount": amount_cents},
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to refund payment {reference}: {exc}") from exc
+        return refund_state_from_refund(refund.to_dict(), payment_reference=reference)
+
     @property
     def receives_webhooks(self) -> bool:
         return bool(self.webhook_secret)
@@ -109,6 +130,26 @@ def payment_state_from_intent(intent: dict) -> PaymentState:
         amount_refunded_cents=refunded,
         failure_message=error.get("message") or "",
         order_number=(intent.get("metadata") or {}).get("order_number", ""),
+    )
+
+
+def refund_state_from_refund(refund: dict, *, payment_reference: str) -> RefundState:
+    """A Refund (as a plain dict) as the store's `RefundState`.
+
+    Stripe's `requires_action` is still on its way (pending); `canceled` returned nothing.
+    """
+    status: RefundStatus
+    if refund.get("status") == "succeeded":
+        status = "succeeded"
+    elif refund.get("status") in ("failed", "canceled"):
+        status = "failed"
+    else:
+        status = "pending"
+    return RefundState(
+        reference=refund["id"],
+        payment_reference=refund.get("payment_intent") or payment_reference,
+        amount_cents=int(refund["amount"]),
+        status=status,
     )
 
 
