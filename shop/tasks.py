@@ -1,10 +1,24 @@
 """Background work of the store (run at once in the demo and tests, by a worker in production)."""
 
-from django_tasks import task
+from datetime import datetime
+
+from django.db import transaction
+from django_tasks import default_task_backend, task
 
 # A module import, not names: shop.services enqueues these tasks and imports this module.
 from shop import services
 from shop.emails import send_gift_card_email_now, send_order_email_now
+from shop.models import Order
+
+
+def schedule(task, *, at: datetime, **kwargs) -> None:
+    """Enqueue `task` to run at `at` once this transaction commits.
+
+    Backends that cannot defer (the demo's immediate backend) skip it: `manage.py shop_sweep`
+    does the same work for whatever is due.
+    """
+    if default_task_backend.supports_defer:
+        transaction.on_commit(lambda: task.using(run_after=at).enqueue(**kwargs))
 
 
 @task()
@@ -23,6 +37,6 @@ def deliver_gift_card(*, card_id: int, resend: bool = False) -> None:
 @task()
 def release_abandoned_order(*, order_id: int) -> None:
     """Cancel the order if it is still pending, releasing its gift card holds."""
-    order = services.Order.objects.filter(pk=order_id).first()
+    order = Order.objects.filter(pk=order_id).first()
     if order is not None:
         services.order_cancel(order=order)

@@ -1,5 +1,8 @@
-"""The store's models: the course store (`store`) and gift cards with promotions (`gift_cards`)."""
+"""The store's models, one module per sub-domain: carts, coupons, orders, gift cards and
+promotions. All live in the `shop` app; import them from here."""
 
+from shop.models.carts import Cart, CartGiftCardLine, CartLine
+from shop.models.coupons import Coupon, CouponRedemption
 from shop.models.gift_cards import (
     GIFT_CARD_CODE_ALPHABET,
     GIFT_CARD_CODE_LENGTH,
@@ -7,23 +10,18 @@ from shop.models.gift_cards import (
     GiftCardDenomination,
     GiftCardTransaction,
     OrderGiftCard,
-    Promotion,
     format_gift_card_code,
     new_gift_card_code,
     normalise_gift_card_code,
 )
-from shop.models.store import (
+from shop.models.orders import (
     ORDER_NUMBER_ALPHABET,
-    Cart,
-    CartGiftCardLine,
-    CartLine,
-    Coupon,
-    CouponRedemption,
     Order,
     OrderLine,
     PaymentEvent,
     new_order_number,
 )
+from shop.models.promotions import Promotion
 
 __all__ = [
     "GIFT_CARD_CODE_ALPHABET",

@@ -1,10 +1,9 @@
-"""Gift cards, their ledger, the amounts orders take from them, and promotions that give them."""
+"""Gift cards, their ledger, the values they are sold in and the amounts orders take from them."""
 
 import re
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -45,40 +44,6 @@ class GiftCardDenomination(models.Model):
         return f"{format_money(self.amount_cents, settings.SITE_CURRENCY)} gift card"
 
 
-class Promotion(models.Model):
-    """While active, paid orders with an eligible course earn the buyer a gift card."""
-
-    name = models.CharField(max_length=100)
-    banner_text = models.CharField(
-        max_length=200,
-        help_text="Shown across the site while the promotion runs, "
-        "e.g. “Give the Gift of Coachhouse — $100 Gift Card with Select Purchases”.",
-    )
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    eligible_courses = models.ManyToManyField("courses.CoursePage", related_name="+")
-    reward_cents = models.PositiveIntegerField("reward gift card value (cents)")
-    minimum_order_cents = models.PositiveIntegerField("minimum order (cents)", default=0)
-    is_active = models.BooleanField("active", default=True)
-
-    class Meta:
-        ordering = ["-starts_at"]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        super().clean()
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The end must come after the start."})
-        if not self.reward_cents:
-            raise ValidationError({"reward_cents": "Give the reward's value in cents."})
-
-    def is_running(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.is_active and self.starts_at <= now < self.ends_at
-
-
 class GiftCard(models.Model):
     """A code worth a balance. The ledger (`transactions`) is the truth; `balance_cents`
     is kept equal to the ledger's sum in the same transaction and can never go below zero."""
@@ -116,7 +81,7 @@ class GiftCard(models.Model):
         "shop.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="reward_cards"
     )
     promotion = models.ForeignKey(
-        Promotion, null=True, blank=True, on_delete=models.PROTECT, related_name="gift_cards"
+        "shop.Promotion", null=True, blank=True, on_delete=models.PROTECT, related_name="gift_cards"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -11,7 +11,9 @@ def get_gateway() -> PaymentGateway:
         from shop.payments.stripe_gateway import StripeGateway
 
         return StripeGateway(
-            secret_key=settings.STRIPE_SECRET_KEY, api_base=settings.STRIPE_API_BASE
+            secret_key=settings.STRIPE_SECRET_KEY,
+            api_base=settings.STRIPE_API_BASE,
+            webhook_secret=settings.STRIPE_WEBHOOK_SECRET,
         )
     from shop.payments.local import TestGateway
 

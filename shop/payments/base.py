@@ -5,6 +5,7 @@ these dataclasses. Amounts are integer cents.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,11 +45,25 @@ class WebhookEvent:
     payment: PaymentState
 
 
+class WebhookInvalid(Exception):
+    """Not a fresh event signed with our secret: no, forged or stale signature, or malformed."""
+
+
 class PaymentGateway(ABC):
-    """Takes payments for orders. `payment_url_name` is the page where the customer pays."""
+    """Takes payments for orders. `payment_url_name` is the page where the customer pays.
+
+    `offers_test_payment_page`: the customer settles the payment on our own test page
+    (Pay / Decline) through `settle_test_payment`, and no money moves.
+    """
 
     name: str
     payment_url_name: str
+    offers_test_payment_page: bool = False
+
+    @property
+    def receives_webhooks(self) -> bool:
+        """Whether this site is set up to receive the provider's signed events."""
+        return False
 
     @abstractmethod
     def create_payment(self, request: PaymentRequest) -> PaymentState:
@@ -57,3 +72,13 @@ class PaymentGateway(ABC):
     @abstractmethod
     def retrieve_payment(self, reference: str) -> PaymentState:
         """The payment's current state, asked of the provider (not of our database)."""
+
+    def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Verify and read one provider event, or raise WebhookInvalid."""
+        raise WebhookInvalid(f"The {self.name} gateway receives no webhooks.")
+
+    def settle_test_payment(
+        self, *, reference: str, amount_cents: int, approve: bool
+    ) -> PaymentState:
+        """The outcome of pressing Pay (approve) or Decline on the test payment page."""
+        raise NotImplementedError(f"The {self.name} gateway has no test payment page.")

@@ -13,6 +13,7 @@ class TestGateway(PaymentGateway):
     __test__ = False  # not a pytest test class, despite the name
     name = "test"
     payment_url_name = "shop:test_payment"
+    offers_test_payment_page = True
 
     def create_payment(self, request: PaymentRequest) -> PaymentState:
         return PaymentState(
@@ -25,8 +26,9 @@ class TestGateway(PaymentGateway):
     def retrieve_payment(self, reference: str) -> PaymentState:
         return PaymentState(reference=reference, status="pending", amount_cents=0)
 
-    def settle(self, *, reference: str, amount_cents: int, approve: bool) -> PaymentState:
-        """The outcome of pressing Pay (approve) or Decline on the test payment page."""
+    def settle_test_payment(
+        self, *, reference: str, amount_cents: int, approve: bool
+    ) -> PaymentState:
         if approve:
             return PaymentState(
                 reference=reference,

@@ -5,6 +5,7 @@ dataclasses here; nothing else handles them.
 """
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import stripe
@@ -16,14 +17,11 @@ from shop.payments.base import (
     PaymentState,
     PaymentStatus,
     WebhookEvent,
+    WebhookInvalid,
 )
 
 # Stripe's own default: events older than five minutes are treated as replays.
 SIGNATURE_TOLERANCE_SECONDS = 300
-
-
-class WebhookInvalid(Exception):
-    """Not a fresh event signed with our secret: no, forged or stale signature, or malformed."""
 
 
 class StripeGateway(PaymentGateway):
@@ -37,7 +35,8 @@ class StripeGateway(PaymentGateway):
     name = "stripe"
     payment_url_name = "shop:stripe_payment"
 
-    def __init__(self, *, secret_key: str, api_base: str = ""):
+    def __init__(self, *, secret_key: str, api_base: str = "", webhook_secret: str = ""):
+        self.webhook_secret = webhook_secret
         base_addresses = {"api": api_base} if api_base else None
         # One attempt, no retries: a checkout request should fail fast rather than hang.
         self.client = stripe.StripeClient(
@@ -65,6 +64,20 @@ class StripeGateway(PaymentGateway):
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe could not find payment {reference}: {exc}") from exc
         return payment_state_from_intent(intent.to_dict())
+
+    @property
+    def receives_webhooks(self) -> bool:
+        return bool(self.webhook_secret)
+
+    def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Verify the `Stripe-Signature` header against our endpoint secret, then read it."""
+        if not self.webhook_secret:
+            raise WebhookInvalid("No Stripe webhook secret is configured.")
+        return _parse_signed_event(
+            payload=payload,
+            signature=headers.get("Stripe-Signature", ""),
+            secret=self.webhook_secret,
+        )
 
 
 def _charge_fields(charge: Any) -> tuple[str, int]:
@@ -111,7 +124,7 @@ def payment_state_from_charge(charge: dict) -> PaymentState:
     )
 
 
-def parse_webhook(*, payload: bytes, signature: str, secret: str) -> WebhookEvent:
+def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> WebhookEvent:
     """Verify `Stripe-Signature` against the endpoint secret, then read the event.
 
     Raises WebhookInvalid for anything that is not a fresh event signed with `secret`.

@@ -7,8 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
+from shop.exceptions import CouponExpired
 from shop.models import Cart, CartLine, Coupon, CouponRedemption, Order
-from shop.selectors import cart_totals
+from shop.selectors import cart_totals, coupon_discount_cents
+from shop.services import coupon_validate
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,24 @@ def test_too_many_failed_codes_are_rate_limited_even_for_a_valid_code(client, ca
         _apply(client, f"GUESS{attempt}")
     assert "Too many coupon codes tried" in _apply(client, "WELCOME10")
     assert Cart.objects.get().coupon is None
+
+
+def test_the_discount_arithmetic_does_not_judge_whether_the_coupon_may_be_used(course):
+    coupon = Coupon.objects.create(
+        code="OLD", percent_off=10, ends_at=timezone.now() - timedelta(days=1)
+    )
+    assert coupon_discount_cents(coupon=coupon, courses=[course]) == 1490
+
+
+def test_validating_a_refused_coupon_raises_the_customers_reason_and_changes_nothing(course):
+    coupon = Coupon.objects.create(
+        code="OLD", percent_off=10, ends_at=timezone.now() - timedelta(days=1)
+    )
+    with pytest.raises(CouponExpired, match="Coupon OLD has expired"):
+        coupon_validate(coupon=coupon, courses=[course], user=_anonymous())
+    assert not CouponRedemption.objects.exists()
+
+
+def test_validating_a_usable_coupon_returns_its_discount(course):
+    coupon = Coupon.objects.create(code="TEN", kind=Coupon.Kind.FIXED, amount_off_cents=1000)
+    assert coupon_validate(coupon=coupon, courses=[course], user=_anonymous()) == 1000

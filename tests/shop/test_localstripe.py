@@ -36,6 +36,18 @@ def _wait_for_event(event_type: str, timeout: float = 10) -> None:
         time.sleep(0.05)
 
 
+def _wait_for_receipt(timeout: float = 10) -> None:
+    """The receipt is queued on commit: once it is sent, the whole fulfilment is visible.
+
+    The event row is written first in that transaction, and the live server shares the test's
+    in-memory SQLite connection, so seeing the row alone does not mean the rest is there.
+    """
+    deadline = time.monotonic() + timeout
+    while not mail.outbox:
+        assert time.monotonic() < deadline, "the paid order's receipt was never sent"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def placed_order(localstripe, client, user, course):
     """A customer checked out: a pending order with a PaymentIntent at localstripe."""
@@ -76,6 +88,7 @@ def test_a_visa_payment_is_fulfilled_by_the_real_signed_webhook(
 ):
     _confirm(localstripe, placed_order, "pm_card_visa")
     _wait_for_event("payment_intent.succeeded")
+    _wait_for_receipt()
     placed_order.refresh_from_db()
     assert placed_order.status == "paid"
     assert placed_order.gateway_charge.startswith("ch_")
@@ -107,6 +120,7 @@ def test_a_failing_card_fails_the_order_and_grants_nothing(localstripe, placed_o
 def test_a_refund_at_stripe_revokes_access(localstripe, placed_order, client):
     _confirm(localstripe, placed_order, "pm_card_visa")
     _wait_for_event("payment_intent.succeeded")
+    _wait_for_receipt()
     localstripe_request(
         localstripe, "POST", "/v1/refunds", {"payment_intent": placed_order.gateway_reference}
     )

@@ -3,6 +3,7 @@
 import pytest
 
 from shop.payments import get_gateway
+from shop.payments.base import WebhookInvalid
 from shop.payments.local import TestGateway
 from shop.payments.stripe_gateway import StripeGateway, payment_state_from_intent
 
@@ -60,3 +61,32 @@ def test_with_stripe_keys_the_stripe_gateway_points_at_the_configured_api_base(s
     gateway = get_gateway()
     assert isinstance(gateway, StripeGateway)
     assert gateway.client._requestor.base_addresses["api"] == "http://127.0.0.1:9"
+
+
+def test_only_the_test_gateway_offers_the_on_site_test_payment_page():
+    assert TestGateway().offers_test_payment_page
+    assert not StripeGateway(secret_key="sk_test_x").offers_test_payment_page
+
+
+def test_the_test_gateway_receives_no_webhooks_and_refuses_any_event():
+    gateway = TestGateway()
+    assert not gateway.receives_webhooks
+    with pytest.raises(WebhookInvalid):
+        gateway.parse_webhook(b'{"id": "evt_1"}', {})
+
+
+def test_a_stripe_gateway_receives_webhooks_only_with_an_endpoint_secret(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert not get_gateway().receives_webhooks
+    with pytest.raises(WebhookInvalid):
+        get_gateway().parse_webhook(b"{}", {"Stripe-Signature": "t=1,v1=x"})
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
+    assert get_gateway().receives_webhooks
+
+
+def test_a_gateway_without_a_test_page_cannot_settle_a_test_payment():
+    with pytest.raises(NotImplementedError):
+        StripeGateway(secret_key="sk_test_x").settle_test_payment(
+            reference="pi_1", amount_cents=100, approve=True
+        )

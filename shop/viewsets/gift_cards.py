@@ -1,5 +1,5 @@
-"""Wagtail admin for the store: orders to look at (never to edit), coupons, gift cards,
-denominations and promotions to manage, and the gift card liability report."""
+"""Gift cards in the admin: issuing through the service, the ledger, resending the email,
+the values on sale, and the liability report."""
 
 from django import forms
 from django.conf import settings
@@ -10,107 +10,17 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from shop.models import Coupon, GiftCard, GiftCardDenomination, Order, Promotion
+from shop.models import GiftCard, GiftCardDenomination
 from shop.money import format_money
 from shop.selectors import gift_card_liability
 from shop.services import gift_card_issue, gift_card_schedule_delivery
 from shop.tasks import deliver_gift_card
-
-
-class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Orders change only through payments: nobody adds, edits or deletes them in the admin."""
-
-    READ_ONLY_ACTIONS = {"view"}
-
-    def user_has_permission(self, user, action):
-        return action in self.READ_ONLY_ACTIONS and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(
-            [a for a in actions if a in self.READ_ONLY_ACTIONS]
-        )
-
-
-class MoneyColumn(Column):
-    def get_value(self, instance):
-        cents = super().get_value(instance)
-        return "" if cents is None else format_money(cents, settings.SITE_CURRENCY)
-
-
-class OrderViewSet(ModelViewSet):
-    model = Order
-    icon = "form"
-    menu_label = "Orders"
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    list_display = [
-        "number",
-        "email",
-        "status",
-        MoneyColumn("total_cents", label="Total"),
-        "created_at",
-    ]
-    list_filter = ["status", "created_at"]
-    search_fields = ["number", "email"]
-    # Wagtail builds the add/edit views regardless; the permission policy refuses them.
-    form_fields = ["email"]
-    inspect_view_fields = [
-        "number",
-        "email",
-        "user",
-        "status",
-        "subtotal_cents",
-        "discount_cents",
-        "coupon_code",
-        "gift_card_cents",
-        "total_cents",
-        "refunded_cents",
-        "currency",
-        "gateway",
-        "gateway_reference",
-        "gateway_charge",
-        "failure_message",
-        "created_at",
-        "paid_at",
-        "refunded_at",
-    ]
-
-
-class CouponViewSet(ModelViewSet):
-    model = Coupon
-    icon = "tag"
-    menu_label = "Coupons"
-    copy_view_enabled = False
-    list_display = [
-        "code",
-        "kind",
-        "percent_off",
-        MoneyColumn("amount_off_cents", label="Amount off"),
-        "is_active",
-        "ends_at",
-    ]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["code"]
-    form_fields = [
-        "code",
-        "kind",
-        "percent_off",
-        "amount_off_cents",
-        "minimum_subtotal_cents",
-        "starts_at",
-        "ends_at",
-        "max_uses",
-        "max_uses_per_customer",
-        "eligible_courses",
-        "is_active",
-    ]
+from shop.viewsets.columns import MoneyColumn
 
 
 class GiftCardIssueForm(forms.ModelForm):
@@ -228,32 +138,6 @@ class GiftCardDenominationViewSet(ModelViewSet):
     form_fields = ["amount_cents", "is_active"]
 
 
-class PromotionViewSet(ModelViewSet):
-    model = Promotion
-    icon = "tick"
-    menu_label = "Promotions"
-    copy_view_enabled = False
-    list_display = [
-        "name",
-        "starts_at",
-        "ends_at",
-        MoneyColumn("reward_cents", label="Reward"),
-        "is_active",
-    ]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
-    form_fields = [
-        "name",
-        "banner_text",
-        "starts_at",
-        "ends_at",
-        "eligible_courses",
-        "reward_cents",
-        "minimum_order_cents",
-        "is_active",
-    ]
-
-
 class GiftCardLiabilityView(WagtailAdminTemplateMixin, TemplateView):
     """What the store owes on gift cards now, and what was issued and redeemed each month."""
 
@@ -279,16 +163,3 @@ class GiftCardLiabilityView(WagtailAdminTemplateMixin, TemplateView):
             "outstanding_cents": outstanding,
             "months": months,
         }
-
-
-class ShopViewSetGroup(ViewSetGroup):
-    menu_label = "Shop"
-    menu_icon = "pick"
-    menu_order = 250
-    items = (
-        OrderViewSet,
-        CouponViewSet,
-        GiftCardViewSet,
-        GiftCardDenominationViewSet,
-        PromotionViewSet,
-    )

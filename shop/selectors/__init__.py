@@ -1,0 +1,53 @@
+"""Reads for the store, one module per sub-domain; import them from here.
+
+Totals are always computed from the database; nothing a browser sends is a price.
+"""
+
+from shop.selectors.carts import (
+    CART_COOKIE,
+    CartSummary,
+    CartTotals,
+    cart_for,
+    cart_summary,
+    cart_totals,
+)
+from shop.selectors.coupons import coupon_discount_cents, coupon_refusal
+from shop.selectors.gift_cards import (
+    GiftCardUse,
+    LiabilityMonth,
+    gift_card_by_code,
+    gift_card_check,
+    gift_card_liability,
+    gift_card_uses_for_cart,
+    gift_cards_for,
+)
+from shop.selectors.orders import orders_for
+from shop.selectors.promotions import (
+    promotion_banner,
+    promotion_for_course,
+    promotions_earned,
+    promotions_running,
+)
+
+__all__ = [
+    "CART_COOKIE",
+    "CartSummary",
+    "CartTotals",
+    "GiftCardUse",
+    "LiabilityMonth",
+    "cart_for",
+    "cart_summary",
+    "cart_totals",
+    "coupon_discount_cents",
+    "coupon_refusal",
+    "gift_card_by_code",
+    "gift_card_check",
+    "gift_card_liability",
+    "gift_card_uses_for_cart",
+    "gift_cards_for",
+    "orders_for",
+    "promotion_banner",
+    "promotion_for_course",
+    "promotions_earned",
+    "promotions_running",
+]

@@ -1,0 +1,126 @@
+"""Carts and their totals. Totals are always computed here from the database; nothing a
+browser sends is a price."""
+
+import hashlib
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import Count, F, Sum
+
+from courses.models import CoursePage
+from courses.selectors import Visitor, owned_course_ids
+from shop.exceptions import CouponError
+from shop.models import Cart, CartGiftCardLine, CartLine, Coupon, Promotion
+from shop.selectors.coupons import coupon_discount_cents, coupon_refusal
+from shop.selectors.gift_cards import GiftCardUse, gift_card_uses_for_cart
+from shop.selectors.promotions import promotions_earned
+
+# The cookie that names an anonymous visitor's cart by its random token.
+CART_COOKIE = "cart"
+
+
+def cart_for(*, user: Visitor, token: str | None) -> Cart | None:
+    """The user's cart when logged in, else the anonymous cart named by the cookie token."""
+    if user.is_authenticated:
+        return Cart.objects.filter(user=user).first()
+    try:
+        token_uuid = UUID(token or "")
+    except ValueError:
+        return None
+    return Cart.objects.filter(token=token_uuid, user__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    """What the header mini-cart shows."""
+
+    count: int
+    subtotal_cents: int
+
+
+def cart_summary(*, cart: Cart | None) -> CartSummary:
+    """Item count and subtotal in two aggregate numbers (no coupon: the cart page has that)."""
+    if cart is None:
+        return CartSummary(count=0, subtotal_cents=0)
+    row = CartLine.objects.filter(cart=cart).aggregate(
+        count=Count("pk"), subtotal=Sum("course__price_cents")
+    )
+    cards = CartGiftCardLine.objects.filter(cart=cart).aggregate(
+        count=Sum("quantity"), subtotal=Sum(F("quantity") * F("denomination__amount_cents"))
+    )
+    return CartSummary(
+        count=row["count"] + (cards["count"] or 0),
+        subtotal_cents=(row["subtotal"] or 0) + (cards["subtotal"] or 0),
+    )
+
+
+@dataclass(frozen=True)
+class CartTotals:
+    """A cart priced now: subtotal - discount - gift card = total, all in cents, never negative."""
+
+    courses: list[CoursePage]
+    subtotal_cents: int
+    discount_cents: int
+    total_cents: int
+    coupon: Coupon | None = None
+    coupon_error: CouponError | None = None
+    gift_card_cents: int = 0
+    owned_ids: set[int] = field(default_factory=set)
+    gift_card_lines: list[CartGiftCardLine] = field(default_factory=list)
+    gift_card_uses: list[GiftCardUse] = field(default_factory=list)
+    promotions: list[Promotion] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.courses) + sum(line.quantity for line in self.gift_card_lines)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever what would be charged changes; equal carts place one order."""
+        parts = [f"{c.pk}:{c.price_cents}" for c in self.courses]
+        parts += [
+            f"gift:{line.pk}:{line.denomination.amount_cents}:{line.quantity}"
+            for line in self.gift_card_lines
+        ]
+        parts += [f"card:{use.card.pk}:{use.amount_cents}" for use in self.gift_card_uses]
+        parts.append(f"coupon:{self.coupon.pk if self.coupon and not self.coupon_error else ''}")
+        parts.append(f"total:{self.total_cents}")
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
+    """Price the cart from the database. An unusable coupon gives no discount and says why."""
+    if cart is None:
+        return CartTotals(courses=[], subtotal_cents=0, discount_cents=0, total_cents=0)
+    courses = [
+        line.course
+        for line in CartLine.objects.filter(cart=cart).select_related(
+            "course", "course__hero_image"
+        )
+    ]
+    gift_card_lines = list(
+        CartGiftCardLine.objects.filter(cart=cart).select_related("denomination")
+    )
+    subtotal = sum(course.price_cents for course in courses) + sum(
+        line.total_cents for line in gift_card_lines
+    )
+    discount, coupon_error = 0, None
+    if cart.coupon is not None and courses:
+        coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user)
+        if coupon_error is None:
+            discount = coupon_discount_cents(coupon=cart.coupon, courses=courses)
+    uses = gift_card_uses_for_cart(cart=cart, payable_cents=subtotal - discount)
+    gift_card_cents = sum(use.amount_cents for use in uses)
+    return CartTotals(
+        courses=courses,
+        subtotal_cents=subtotal,
+        discount_cents=discount,
+        gift_card_cents=gift_card_cents,
+        total_cents=subtotal - discount - gift_card_cents,
+        coupon=cart.coupon,
+        coupon_error=coupon_error,
+        owned_ids=owned_course_ids(user=user) & {c.pk for c in courses},
+        gift_card_lines=gift_card_lines,
+        gift_card_uses=uses,
+        promotions=promotions_earned(courses=courses, subtotal_cents=subtotal - discount),
+    )

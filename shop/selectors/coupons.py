@@ -1,0 +1,85 @@
+"""Coupons: the discount a coupon gives on some courses, and why it cannot be used now.
+
+Neither raises: `shop.services.coupons.coupon_validate` turns a refusal into the
+CouponError a customer sees.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from courses.models import CoursePage
+from courses.selectors import Visitor
+from shop.exceptions import (
+    CouponAlreadyUsed,
+    CouponError,
+    CouponExpired,
+    CouponInactive,
+    CouponMinimumNotMet,
+    CouponNotApplicable,
+    CouponNotYetValid,
+    CouponUsedUp,
+)
+from shop.models import Coupon, CouponRedemption
+from shop.money import format_money, percent_of
+
+
+def _eligible_base_cents(*, coupon: Coupon, courses: list[CoursePage]) -> tuple[int, bool]:
+    """The subtotal of the courses the coupon applies to (all of them when it names none),
+    and whether it names any."""
+    eligible_ids = set(coupon.eligible_courses.values_list("pk", flat=True))
+    base = sum(
+        course.price_cents for course in courses if not eligible_ids or course.pk in eligible_ids
+    )
+    return base, bool(eligible_ids)
+
+
+def coupon_discount_cents(*, coupon: Coupon, courses: list[CoursePage]) -> int:
+    """The discount `coupon` gives on these courses, whether or not it may be used now.
+
+    Never more than the subtotal of the courses it applies to; 0 when it applies to none.
+    """
+    base, _ = _eligible_base_cents(coupon=coupon, courses=courses)
+    if coupon.kind == Coupon.Kind.PERCENT:
+        return percent_of(base, coupon.percent_off or 0)
+    return min(coupon.amount_off_cents or 0, base)
+
+
+def coupon_refusal(
+    *, coupon: Coupon, courses: list[CoursePage], user: Visitor, now: datetime | None = None
+) -> CouponError | None:
+    """Why `coupon` cannot be used on these courses now (the first reason), or None.
+
+    The per-customer limit is checked only for a known user (anonymous carts are checked
+    again at checkout).
+    """
+    now = now or timezone.now()
+    code = coupon.code
+    if not coupon.is_active:
+        return CouponInactive(code)
+    if coupon.starts_at and now < coupon.starts_at:
+        return CouponNotYetValid(
+            code, date_format(timezone.localtime(coupon.starts_at), "DATETIME_FORMAT")
+        )
+    if coupon.ends_at and now >= coupon.ends_at:
+        return CouponExpired(code)
+    subtotal = sum(course.price_cents for course in courses)
+    if subtotal < coupon.minimum_subtotal_cents:
+        return CouponMinimumNotMet(
+            code, format_money(coupon.minimum_subtotal_cents, settings.SITE_CURRENCY)
+        )
+    base, names_courses = _eligible_base_cents(coupon=coupon, courses=courses)
+    if names_courses and not base:
+        return CouponNotApplicable(code)
+    if coupon.max_uses is not None and coupon.redemptions.count() >= coupon.max_uses:
+        return CouponUsedUp(code)
+    if (
+        coupon.max_uses_per_customer is not None
+        and user.is_authenticated
+        and CouponRedemption.objects.filter(coupon=coupon, user=user).count()
+        >= coupon.max_uses_per_customer
+    ):
+        return CouponAlreadyUsed(code)
+    return None

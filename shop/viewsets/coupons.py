@@ -1,0 +1,36 @@
+"""Coupons in the admin."""
+
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from shop.models import Coupon
+from shop.viewsets.columns import MoneyColumn
+
+
+class CouponViewSet(ModelViewSet):
+    model = Coupon
+    icon = "tag"
+    menu_label = "Coupons"
+    copy_view_enabled = False
+    list_display = [
+        "code",
+        "kind",
+        "percent_off",
+        MoneyColumn("amount_off_cents", label="Amount off"),
+        "is_active",
+        "ends_at",
+    ]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code"]
+    form_fields = [
+        "code",
+        "kind",
+        "percent_off",
+        "amount_off_cents",
+        "minimum_subtotal_cents",
+        "starts_at",
+        "ends_at",
+        "max_uses",
+        "max_uses_per_customer",
+        "eligible_courses",
+        "is_active",
+    ]
