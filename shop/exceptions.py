@@ -149,6 +149,16 @@ class GiftCardPending(GiftCardError):
         )
 
 
+class GiftCardRewardNotForGiftCards(GiftCardError):
+    """Promotional credit never becomes a transferable card."""
+
+    def __init__(self, code: str):
+        super().__init__(
+            f"Gift card {code} is a promotion reward, which pays for courses only: remove it "
+            "to buy gift cards, or buy the gift cards in a separate order."
+        )
+
+
 class GiftCardFrozen(GiftCardError):
     def __init__(self, code: str):
         super().__init__(

@@ -102,15 +102,14 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
         CartGiftCardLine.objects.filter(cart=cart).select_related("denomination")
     )
     courses_cents = sum(course.price_cents for course in courses)
-    gift_card_lines_cents = sum(line.total_cents for line in gift_card_lines)
-    subtotal = courses_cents + gift_card_lines_cents
+    subtotal = courses_cents + sum(line.total_cents for line in gift_card_lines)
     discount, coupon_error = 0, None
     if cart.coupon is not None and courses:
         coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user)
         if coupon_error is None:
             discount = coupon_discount_cents(coupon=cart.coupon, courses=courses)
     uses = gift_card_uses_for_cart(
-        cart=cart, payable_cents=subtotal - discount, gift_card_lines_cents=gift_card_lines_cents
+        cart=cart, payable_cents=subtotal - discount, holds_gift_cards=bool(gift_card_lines)
     )
     gift_card_cents = sum(use.amount_cents for use in uses)
     rewards_cents = sum(use.amount_cents for use in uses if use.card.is_reward)

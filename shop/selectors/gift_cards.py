@@ -18,6 +18,7 @@ from shop.exceptions import (
     GiftCardFrozen,
     GiftCardNotFound,
     GiftCardPending,
+    GiftCardRewardNotForGiftCards,
     GiftCardVoid,
 )
 from shop.models import (
@@ -59,60 +60,48 @@ def gift_card_by_code(*, code: str) -> GiftCard:
 
 
 # Said on a reward card and at checkout: promotional credit never becomes a transferable card.
-REWARD_PAYS_COURSES_ONLY = "A promotion reward pays for courses only, not for gift cards."
+REWARD_PAYS_COURSES_ONLY = "A promotion reward pays for courses only, never for gift cards."
 
 
 @dataclass(frozen=True)
 class GiftCardUse:
-    """How much of one applied card pays this cart, or why it cannot; `note` says why a
-    reward card pays less than it could (the cart holds gift cards)."""
+    """How much of one applied card pays this cart, or why it cannot."""
 
     card: GiftCard
     amount_cents: int
     error: GiftCardError | None = None
-    note: str = ""
 
 
 def gift_card_uses_for_cart(
-    *, cart: Cart, payable_cents: int, gift_card_lines_cents: int = 0
+    *, cart: Cart, payable_cents: int, holds_gift_cards: bool = False
 ) -> list[GiftCardUse]:
     """Applied cards, soonest to expire first, each taking what it can of what is left.
 
-    Of `payable_cents`, `gift_card_lines_cents` is the price of gift cards being bought:
-    promotion rewards never pay that part, and other cards pay it first, so rewards keep
-    the courses. A card's own pending orders from this cart still hold part of its balance;
-    that part counts as available here, since placing the order again releases it first.
+    A promotion reward cannot pay a cart that `holds_gift_cards` (the customer removes it or
+    buys the gift cards separately). A card's own pending orders from this cart still hold
+    part of its balance; that part counts as available here, since placing the order again
+    releases it first.
     """
     held = dict(
         OrderGiftCard.objects.filter(order__cart=cart, order__status=Order.Status.PENDING)
         .values_list("card_id")
         .annotate(total=Sum("amount_cents"))
     )
-    uses = []
-    gift_lines_left = min(gift_card_lines_cents, payable_cents)
-    courses_left = payable_cents - gift_lines_left
+    uses, remaining = [], payable_cents
     for card in cart.gift_cards.order_by(F("expires_at").asc(nulls_last=True), "pk"):
         card.balance_cents += held.get(card.pk, 0)
         try:
             if card.owner_id is not None and card.owner_id != cart.user_id:
                 raise GiftCardClaimedByOther(card.display_code)
             gift_card_check(card=card)
+            if card.is_reward and holds_gift_cards:
+                raise GiftCardRewardNotForGiftCards(card.display_code)
         except GiftCardError as exc:
             uses.append(GiftCardUse(card=card, amount_cents=0, error=exc))
             continue
-        note = ""
-        if card.is_reward:
-            amount = min(card.balance_cents, courses_left)
-            courses_left -= amount
-            if gift_card_lines_cents:
-                note = REWARD_PAYS_COURSES_ONLY
-        else:
-            on_gift_lines = min(card.balance_cents, gift_lines_left)
-            on_courses = min(card.balance_cents - on_gift_lines, courses_left)
-            gift_lines_left -= on_gift_lines
-            courses_left -= on_courses
-            amount = on_gift_lines + on_courses
-        uses.append(GiftCardUse(card=card, amount_cents=amount, note=note))
+        amount = min(card.balance_cents, remaining)
+        remaining -= amount
+        uses.append(GiftCardUse(card=card, amount_cents=amount))
     return uses
 
 
