@@ -107,7 +107,11 @@ def gift_card_uses_for_cart(
 
 def gift_cards_for(*, user: AbstractBaseUser) -> QuerySet[GiftCard]:
     """The cards a customer has claimed, newest first, with their ledgers."""
-    return GiftCard.objects.filter(owner=user).prefetch_related("transactions__order")
+    return (
+        GiftCard.objects.filter(owner=user)
+        .select_related("order")
+        .prefetch_related("transactions__order")
+    )
 
 
 @dataclass(frozen=True)
