@@ -73,6 +73,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("refund_order", "Can refund orders")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -496,3 +496,40 @@ def test_a_repeated_refund_record_changes_nothing_twice(user, course, promotion)
     order_refund(order=order, amount_cents=None, reason="asked", gateway=GATEWAY)
     assert not order_record_refund(order=order, refunded_cents=14900)
     assert json.dumps(order.refunded_cents) == "14900"
+
+
+# The admin's refund button -----------------------------------------------------
+
+
+def test_an_admin_refunds_an_order_in_full_from_its_page(client, admin_user, user, course):
+    order = _buy(user, courses=[course])
+    client.force_login(admin_user)
+    page = client.get(reverse("order:inspect", args=[order.pk])).content.decode()
+    assert "A full refund now gives back $149.00 in money" in page
+    response = client.post(
+        reverse("order:refund", args=[order.pk]), {"amount_cents": "", "reason": "asked"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.status, order.refunded_cents) == (Order.Status.REFUNDED, 14900)
+
+
+def test_a_refused_admin_refund_says_why_and_changes_nothing(client, admin_user, user, course):
+    order = _buy(user, courses=[course])
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("order:refund", args=[order.pk]),
+        {"amount_cents": "99999", "reason": "too much"},
+        follow=True,
+    )
+    assert "must be between $0.01 and $149.00" in response.content.decode()
+    order.refresh_from_db()
+    assert (order.status, order.refunded_cents) == (Order.Status.PAID, 0)
+
+
+def test_an_editor_without_the_refund_permission_cannot_refund(client, editor, user, course):
+    order = _buy(user, courses=[course])
+    client.force_login(editor)
+    client.post(reverse("order:refund", args=[order.pk]), {"amount_cents": "", "reason": "x"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
