@@ -206,7 +206,7 @@ def order_dispute_close(*, order: Order, lost: bool) -> bool:
             order.refresh_from_db()
             if lost:
                 order_record_refund(order=order, refunded_cents=order.total_cents, full=True)
-            else:
+            elif order.status in REFUNDABLE:  # not refunded meanwhile
                 enrollment_restore_for_order(order=order)
             gift_cards_unfreeze(cards=order_cards_given(order=order))
     order.refresh_from_db()

@@ -540,3 +540,16 @@ def test_an_editor_without_the_refund_permission_cannot_refund(client, editor, u
     client.post(reverse("order:refund", args=[order.pk]), {"amount_cents": "", "reason": "x"})
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
+
+
+def test_a_dispute_won_after_a_dashboard_refund_gives_no_access_back(
+    post, stripe_settings, user, course, promotion
+):
+    order = _stripe_order(user, course, promotion, stripe_settings)
+    post(stripe_events.event("charge.dispute.created", _dispute(order, status="needs_response")))
+    post(stripe_events.event("charge.refunded", stripe_events.charge(order, amount_refunded=14900)))
+    post(stripe_events.event("charge.dispute.closed", _dispute(order, status="won")))
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert _active_courses(user) == set()
+    assert not _reward(order).is_active
