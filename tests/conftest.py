@@ -1,8 +1,16 @@
 """Shared fixtures: fast hashing, plain static storage, the demo page tree, users."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
+
+# Property tests: a modest example count unless HYPOTHESIS_PROFILE asks for another.
+hypothesis_settings.register_profile("quick", max_examples=10)
+hypothesis_settings.register_profile("thorough", max_examples=300)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

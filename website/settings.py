@@ -294,6 +294,12 @@ if len(SITE_CURRENCY) != 3 or not SITE_CURRENCY.isalpha():
         f"Environment variable SITE_CURRENCY must be a three-letter ISO code, not {SITE_CURRENCY!r}"
     )
 
+# How long after payment a full refund still takes back a promotion reward; the reward
+# becomes spendable only then. The demo may shorten it (0 = spendable at once).
+SHOP_REFUND_WINDOW_DAYS = _read("SHOP_REFUND_WINDOW_DAYS", env.int, 14)
+if SHOP_REFUND_WINDOW_DAYS < 0:
+    raise ImproperlyConfigured("Environment variable SHOP_REFUND_WINDOW_DAYS must be 0 or more")
+
 # Files ----------------------------------------------------------------------
 
 STATIC_URL = "/static/"

@@ -33,6 +33,11 @@ class Order(models.Model):
         # fulfilled; the payment is refunded automatically.
         NEEDS_REFUND = "needs_refund", "Paid, needs refund"
 
+    class DisputeStatus(models.TextChoices):
+        OPEN = "open", "Disputed: access suspended"
+        WON = "won", "Dispute won"
+        LOST = "lost", "Dispute lost"
+
     number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="orders"
@@ -63,6 +68,12 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    # Refunded beyond what was refundable (a provider-side refund or a lost dispute after
+    # cards the order gave were spent): the money has left; the team settles it by hand.
+    refund_excess_cents = models.PositiveIntegerField(default=0, editable=False)
+    dispute_status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -89,7 +100,10 @@ class Order(models.Model):
 
     @property
     def grants_access(self) -> bool:
-        return self.status in {self.Status.PAID, self.Status.PARTIALLY_REFUNDED}
+        return (
+            self.status in {self.Status.PAID, self.Status.PARTIALLY_REFUNDED}
+            and self.dispute_status != self.DisputeStatus.OPEN
+        )
 
     @property
     def paid_but_not_fulfilled(self) -> bool:

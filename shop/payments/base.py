@@ -49,11 +49,16 @@ class RefundState:
 
 @dataclass(frozen=True)
 class WebhookEvent:
-    """A verified provider event: its id (for de-duplication), type and the payment it concerns."""
+    """A verified provider event: its id (for de-duplication), type and the payment it concerns.
+
+    For a dispute (chargeback) event, `dispute_status` is the provider's status of it
+    ("lost", "won", …); otherwise "".
+    """
 
     id: str
     type: str
     payment: PaymentState
+    dispute_status: str = ""
 
 
 class WebhookInvalid(Exception):

@@ -165,6 +165,18 @@ def payment_state_from_charge(charge: dict) -> PaymentState:
     )
 
 
+def payment_state_from_dispute(dispute: dict) -> PaymentState:
+    """A Dispute (from `charge.dispute.*`) as the `PaymentState` of the disputed payment."""
+    charge, _ = _charge_fields(dispute.get("charge"))
+    intent = dispute.get("payment_intent") or ""
+    return PaymentState(
+        reference=intent.get("id", "") if isinstance(intent, dict) else intent,
+        status="succeeded",
+        amount_cents=int(dispute["amount"]),
+        charge=charge,
+    )
+
+
 def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> WebhookEvent:
     """Verify `Stripe-Signature` against the endpoint secret, then read the event.
 
@@ -176,13 +188,19 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
         )
         event = json.loads(payload)
         obj = event["data"]["object"]
+        dispute_status = ""
         if obj.get("object") == "charge":
             payment = payment_state_from_charge(obj)
         elif obj.get("object") == "payment_intent":
             payment = payment_state_from_intent(obj)
+        elif obj.get("object") == "dispute":
+            payment = payment_state_from_dispute(obj)
+            dispute_status = str(obj.get("status") or "")
         else:
             payment = PaymentState(reference="", status="pending", amount_cents=0)
-        return WebhookEvent(id=event["id"], type=event["type"], payment=payment)
+        return WebhookEvent(
+            id=event["id"], type=event["type"], payment=payment, dispute_status=dispute_status
+        )
     except stripe.SignatureVerificationError as exc:
         raise WebhookInvalid(str(exc)) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

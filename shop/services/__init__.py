@@ -1,6 +1,7 @@
 """State changes of the store, one module per sub-domain; import them from here.
 
-`carts`, `coupons`, `gift_cards`, `promotions`, and `orders` with the payment state machine.
+`carts`, `coupons`, `gift_cards`, `promotions`, `orders` with the payment state machine, and
+`refunds` (refunds and disputes: what goes back, and taking back what an order gave).
 Provider events are parsed and dispatched in `shop.payments.webhooks`.
 """
 
@@ -32,9 +33,11 @@ from shop.services.gift_cards import (
     gift_card_void,
     gift_cards_deliver_due,
     gift_cards_expire_due,
+    gift_cards_freeze,
     gift_cards_issue_for_line,
     gift_cards_release_for_order,
     gift_cards_retake_for_order,
+    gift_cards_unfreeze,
 )
 from shop.services.orders import (
     PAYABLE,
@@ -45,13 +48,18 @@ from shop.services.orders import (
     order_fail,
     order_fulfil,
     order_place,
-    order_record_refund,
-    order_refund_unfulfilled,
     order_release_holds,
     order_start_payment,
     orders_release_abandoned,
 )
 from shop.services.promotions import promotion_reward_issue
+from shop.services.refunds import (
+    order_dispute_close,
+    order_dispute_open,
+    order_record_refund,
+    order_refund,
+    order_refund_unfulfilled,
+)
 
 __all__ = [
     "GIFT_CARD_HOLD_MINUTES",
@@ -80,15 +88,20 @@ __all__ = [
     "gift_card_void",
     "gift_cards_deliver_due",
     "gift_cards_expire_due",
+    "gift_cards_freeze",
     "gift_cards_issue_for_line",
     "gift_cards_release_for_order",
     "gift_cards_retake_for_order",
+    "gift_cards_unfreeze",
     "order_apply_payment",
     "order_cancel",
+    "order_dispute_close",
+    "order_dispute_open",
     "order_fail",
     "order_fulfil",
     "order_place",
     "order_record_refund",
+    "order_refund",
     "order_refund_unfulfilled",
     "order_release_holds",
     "order_start_payment",

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.services import enrollment_grant, enrollment_revoke_for_order
+from courses.services import enrollment_grant
 
 # A module import: shop.tasks calls back into this package.
 from shop import tasks
@@ -28,7 +28,6 @@ from shop.models import (
     Cart,
     CartGiftCardLine,
     CartLine,
-    GiftCard,
     GiftCardTransaction,
     Order,
     OrderGiftCard,
@@ -36,13 +35,12 @@ from shop.models import (
 )
 from shop.payments import get_gateway
 from shop.payments.base import PaymentGateway, PaymentRequest, PaymentState
-from shop.selectors import cart_totals, promotions_earned
+from shop.selectors import cart_totals, order_qualifying_cents, promotions_earned
 from shop.services.carts import course_check_purchasable
 from shop.services.coupons import coupon_release_for_order, coupon_take_for_order
 from shop.services.gift_cards import (
     GIFT_CARD_HOLD_MINUTES,
     gift_card_redeem,
-    gift_card_void,
     gift_cards_issue_for_line,
     gift_cards_release_for_order,
     gift_cards_retake_for_order,
@@ -261,7 +259,7 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
                 courses.append(line.course)
         for promotion in promotions_earned(
             courses=courses,
-            subtotal_cents=order.subtotal_cents - order.discount_cents,
+            qualifying_cents=order_qualifying_cents(order=order),
             now=order.created_at,
         ):
             promotion_reward_issue(order=order, promotion=promotion)
@@ -292,40 +290,6 @@ def _order_needs_refund(*, order: Order, reason: str) -> None:
     transaction.on_commit(lambda: tasks.refund_unfulfilled_order.enqueue(order_id=order.pk))
 
 
-def order_refund_unfulfilled(*, order: Order, gateway: PaymentGateway) -> bool:
-    """Refund in full, through the gateway, an order that was paid but could not be fulfilled.
-
-    The idempotency key is the order's, so a repeat is one refund at the provider; the refund
-    is recorded with `order_record_refund`, which tells the customer. False (changing
-    nothing) when the order does not need a refund, or the gateway refused (logged: the order
-    stays "paid, needs refund" for the team).
-    """
-    order.refresh_from_db()
-    amount = order.total_cents - order.refunded_cents
-    if order.status != Order.Status.NEEDS_REFUND or amount <= 0:
-        return False
-    if gateway.name != order.gateway or not order.gateway_reference:
-        logger.error(
-            "Order %s needs a refund the %s gateway cannot make", order.number, gateway.name
-        )
-        return False
-    try:
-        refund = gateway.refund_payment(
-            reference=order.gateway_reference,
-            amount_cents=amount,
-            idempotency_key=f"order-{order.number}-refund-unfulfilled",
-        )
-    except GatewayError:
-        logger.exception("Order %s: the automatic refund failed", order.number)
-        return False
-    if refund.status == "failed":
-        logger.error("Order %s: refund %s failed", order.number, refund.reference)
-        return False
-    return order_record_refund(
-        order=order, refunded_cents=order.refunded_cents + refund.amount_cents
-    )
-
-
 def order_fail(*, order: Order, message: str = "") -> bool:
     """A pending order's payment failed; nothing is granted, its holds (gift card amounts,
     coupon use) are released and the cart stays as it was."""
@@ -335,67 +299,6 @@ def order_fail(*, order: Order, message: str = "") -> bool:
         )
         if updated:
             order_release_holds(order=order)
-    order.refresh_from_db()
-    return bool(updated)
-
-
-def order_record_refund(*, order: Order, refunded_cents: int) -> bool:
-    """Record the provider's cumulative refunded amount for a paid order.
-
-    A full refund revokes the enrollments the order granted, credits back what gift cards
-    paid and voids the unspent balance of cards the order bought or earned; a partial one
-    keeps them. Only
-    a larger amount than already recorded changes anything, so repeats are no-ops. A refund
-    that arrives before the payment's success event proves the payment, so it fulfils first
-    (which may find the order cannot be fulfilled). An order that was paid but not fulfilled
-    ("paid, needs refund") delivered nothing, so its refund takes nothing back: it becomes
-    refunded once refunded in full, and the customer is told it could not be completed.
-    """
-    with transaction.atomic():
-        if order.status in PAYABLE:
-            order_fulfil(order=order)
-        order.refresh_from_db()
-        refunded_cents = min(refunded_cents, order.total_cents)
-        if order.status == Order.Status.NEEDS_REFUND:
-            return _record_unfulfilled_refund(order=order, refunded_cents=refunded_cents)
-        status = (
-            Order.Status.REFUNDED
-            if refunded_cents >= order.total_cents
-            else Order.Status.PARTIALLY_REFUNDED
-        )
-        now = timezone.now()
-        updated = Order.objects.filter(
-            pk=order.pk, status__in=REFUNDABLE, refunded_cents__lt=refunded_cents
-        ).update(refunded_cents=refunded_cents, status=status, refunded_at=now, updated_at=now)
-        if not updated:
-            return False
-        if status == Order.Status.REFUNDED:
-            enrollment_revoke_for_order(order=order)
-            gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.REFUND_CREDIT)
-            for card in GiftCard.objects.filter(Q(order_line__order=order) | Q(order=order)):
-                gift_card_void(card=card, order=order)
-        transaction.on_commit(
-            lambda: tasks.send_order_email.enqueue(order_id=order.pk, kind="refund")
-        )
-    order.refresh_from_db()
-    return True
-
-
-def _record_unfulfilled_refund(*, order: Order, refunded_cents: int) -> bool:
-    full = refunded_cents >= order.total_cents
-    now = timezone.now()
-    updated = Order.objects.filter(
-        pk=order.pk, status=Order.Status.NEEDS_REFUND, refunded_cents__lt=refunded_cents
-    ).update(
-        refunded_cents=refunded_cents,
-        status=Order.Status.REFUNDED if full else Order.Status.NEEDS_REFUND,
-        refunded_at=now,
-        updated_at=now,
-    )
-    if updated and full:
-        transaction.on_commit(
-            lambda: tasks.send_order_email.enqueue(order_id=order.pk, kind="unfulfilled")
-        )
     order.refresh_from_db()
     return bool(updated)
 
