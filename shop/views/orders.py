@@ -78,7 +78,7 @@ def _after_payment(request, order: Order):
     if order.paid_but_not_fulfilled:
         messages.error(
             request,
-            f"Order {order.number} was canceled before your payment arrived, and what it held "
+            f"Order {order.number} was canceled (or its payment failed) before your payment arrived, and what it held "
             "has gone, so it could not be completed. Your payment is being refunded in full.",
         )
     elif order.status == Order.Status.CANCELED:

@@ -238,6 +238,38 @@ def test_a_repeated_success_event_for_an_order_refunded_as_unfulfillable_changes
     assert not Enrollment.objects.exists()
 
 
+def test_the_customer_and_the_admin_see_an_order_paid_but_not_fulfilled(
+    client,
+    admin_client,
+    user,
+    second_course,
+    shopper,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    cart, _card, _ = shopper
+    order = _checkout(cart)
+    CartLine.objects.create(cart=cart, course=second_course)
+    _checkout(cart)  # supersedes `order` and takes the card again
+
+    def refuse(self, **kwargs):
+        raise GatewayError("the provider is down")
+
+    monkeypatch.setattr(TestGateway, "refund_payment", refuse)
+    order = _late_payment(order, django_capture_on_commit_callbacks)
+    assert order.status == Order.Status.NEEDS_REFUND
+
+    client.force_login(user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Paid, needs refund" in page
+    assert "so it could not be completed. Your payment is being refunded in full." in page
+    listing = admin_client.get(
+        reverse("order:index") + "?status=needs_refund"
+    ).content.decode()
+    assert order.number in listing
+    assert "Paid, needs refund" in listing
+
+
 # Canceling an order cancels its payment -------------------------------------
 
 
