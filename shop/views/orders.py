@@ -78,8 +78,10 @@ def _after_payment(request, order: Order):
     if order.paid_but_not_fulfilled:
         messages.error(
             request,
-            f"Order {order.number} was canceled (or its payment failed) before your payment arrived, and what it held "
-            "has gone, so it could not be completed. Your payment is being refunded in full.",
+            f"Order {order.number} was canceled (or its payment failed) before your payment "
+            "arrived, and what it held has gone, so it could not be completed. Your payment "
+            f"{'has been' if order.status == Order.Status.REFUNDED else 'is being'} refunded "
+            "in full.",
         )
     elif order.status == Order.Status.CANCELED:
         messages.error(request, str(OrderNotPayable(order.number)))

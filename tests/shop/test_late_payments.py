@@ -263,9 +263,7 @@ def test_the_customer_and_the_admin_see_an_order_paid_but_not_fulfilled(
     page = client.get(order.get_absolute_url()).content.decode()
     assert "Paid, needs refund" in page
     assert "so it could not be completed. Your payment is being refunded in full." in page
-    listing = admin_client.get(
-        reverse("order:index") + "?status=needs_refund"
-    ).content.decode()
+    listing = admin_client.get(reverse("order:index") + "?status=needs_refund").content.decode()
     assert order.number in listing
     assert "Paid, needs refund" in listing
 
