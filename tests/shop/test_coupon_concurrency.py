@@ -10,6 +10,7 @@ from shop.models import Cart, CartLine, Coupon, CouponRedemption, Order
 from shop.payments.local import TestGateway
 from shop.services import checkout_start, coupon_take_for_order, order_apply_payment
 from tests.factories import UserFactory
+from tests.shop.factories import bare_order
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -60,18 +61,7 @@ def test_twenty_concurrent_checkouts_of_one_customer_with_a_once_per_customer_co
 ):
     """The per-customer slot decides between concurrent orders of one customer."""
     coupon = Coupon.objects.create(code="MINE", percent_off=10, max_uses_per_customer=1)
-    orders = [
-        Order.objects.create(
-            user=user,
-            email=user.email,
-            coupon=coupon,
-            subtotal_cents=100,
-            total_cents=100,
-            currency="USD",
-            gateway="test",
-        )
-        for _ in range(20)
-    ]
+    orders = [bare_order(user, coupon=coupon) for _ in range(20)]
 
     def take(order):
         try:

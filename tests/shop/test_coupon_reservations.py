@@ -22,6 +22,7 @@ from shop.services import (
     orders_release_abandoned,
 )
 from tests.factories import UserFactory
+from tests.shop.factories import bare_order
 
 pytestmark = pytest.mark.django_db
 
@@ -186,18 +187,7 @@ def test_a_second_use_by_one_customer_is_refused_by_the_database_not_by_a_read(
 ):
     """Two orders of one customer that both got past validation: only one takes the use."""
     mine = Coupon.objects.create(code="MINE", percent_off=10, max_uses_per_customer=1)
-    orders = [
-        Order.objects.create(
-            user=user,
-            email=user.email,
-            coupon=mine,
-            subtotal_cents=100,
-            total_cents=100,
-            currency="USD",
-            gateway="test",
-        )
-        for _ in range(2)
-    ]
+    orders = [bare_order(user, coupon=mine) for _ in range(2)]
     coupon_take_for_order(order=orders[0])
     with pytest.raises(CouponAlreadyUsed):
         coupon_take_for_order(order=orders[1])
@@ -207,18 +197,7 @@ def test_a_second_use_by_one_customer_is_refused_by_the_database_not_by_a_read(
 
 def test_the_total_limit_is_a_conditional_update_whatever_was_read_before(user):
     once = Coupon.objects.create(code="ONCE", percent_off=10, max_uses=2)
-    orders = [
-        Order.objects.create(
-            user=UserFactory(),
-            email="a@example.com",
-            coupon=once,
-            subtotal_cents=100,
-            total_cents=100,
-            currency="USD",
-            gateway="test",
-        )
-        for _ in range(3)
-    ]
+    orders = [bare_order(UserFactory(), coupon=once) for _ in range(3)]
     coupon_take_for_order(order=orders[0])
     coupon_take_for_order(order=orders[1])
     with pytest.raises(CouponUsedUp):

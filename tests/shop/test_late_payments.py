@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from courses.models import Enrollment
-from shop.exceptions import GatewayError
+from shop.exceptions import GatewayError, RefundRefused
 from shop.models import (
     Cart,
     CartLine,
@@ -31,6 +31,7 @@ from shop.services import (
     order_fail,
     order_fulfil,
     order_record_refund,
+    order_refund,
 )
 from tests.factories import UserFactory
 from tests.shop.factories import PromotionFactory, issue_card
@@ -74,6 +75,28 @@ def shopper(user, course):
     CartLine.objects.create(cart=cart, course=course)
     cart.gift_cards.add(card)
     return cart, card, coupon
+
+
+@pytest.fixture
+def superseded(shopper, second_course):
+    """The shopper's order superseded by a changed cart: its successor holds the card again."""
+    cart, _card, _ = shopper
+    order = _checkout(cart)
+    CartLine.objects.create(cart=cart, course=second_course)
+    _checkout(cart)
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELED
+    return order
+
+
+@pytest.fixture
+def refund_refused(monkeypatch):
+    """The gateway cannot refund (the provider is down)."""
+
+    def refuse(self, **kwargs):
+        raise GatewayError("the provider is down")
+
+    monkeypatch.setattr(TestGateway, "refund_payment", refuse)
 
 
 def test_the_issues_repro_a_superseded_order_paid_late_is_refunded_not_fulfilled(
@@ -168,17 +191,9 @@ def test_re_taking_is_all_or_nothing_a_lost_coupon_use_leaves_the_card_untouched
 
 
 def test_when_the_automatic_refund_fails_the_order_waits_as_paid_needs_refund(
-    user, course, second_course, shopper, monkeypatch, caplog, django_capture_on_commit_callbacks
+    superseded, refund_refused, caplog, django_capture_on_commit_callbacks
 ):
-    cart, _card, _ = shopper
-    order = _checkout(cart)
-    CartLine.objects.create(cart=cart, course=second_course)
-    _checkout(cart)  # supersedes `order`; the card's balance is now held by the new one
-
-    def refuse(self, **kwargs):
-        raise GatewayError("the provider is down")
-
-    monkeypatch.setattr(TestGateway, "refund_payment", refuse)
+    order = superseded
     with caplog.at_level(logging.ERROR, logger="coachhouse.shop"):
         order = _late_payment(order, django_capture_on_commit_callbacks)
 
@@ -202,13 +217,30 @@ def test_when_the_automatic_refund_fails_the_order_waits_as_paid_needs_refund(
     assert [m.subject for m in mail.outbox][-1].endswith("your payment is refunded")
 
 
-def test_a_refund_event_for_a_canceled_order_whose_holds_are_gone_fulfils_nothing(
-    user, course, second_course, shopper, django_capture_on_commit_callbacks
+def test_the_shop_manager_refunds_an_order_paid_but_not_fulfilled_in_full_taking_nothing_back(
+    superseded, refund_refused, monkeypatch, django_capture_on_commit_callbacks
 ):
-    cart, _card, _ = shopper
-    order = _checkout(cart)
-    CartLine.objects.create(cart=cart, course=second_course)
-    _checkout(cart)  # supersedes `order` and takes the card again
+    order = _late_payment(superseded, django_capture_on_commit_callbacks)
+    assert order.status == Order.Status.NEEDS_REFUND
+    with pytest.raises(RefundRefused):
+        order_refund(order=order, amount_cents=100, reason="goodwill", gateway=TestGateway())
+    monkeypatch.undo()  # the provider is back
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refunded = order_refund(
+            order=order, amount_cents=None, reason="paid late", gateway=TestGateway()
+        )
+
+    order.refresh_from_db()
+    assert refunded == order.total_cents == order.refunded_cents
+    assert order.status == Order.Status.REFUNDED
+    assert [m.subject for m in mail.outbox][-1].endswith("your payment is refunded")
+
+
+def test_a_refund_event_for_a_canceled_order_whose_holds_are_gone_fulfils_nothing(
+    superseded, django_capture_on_commit_callbacks
+):
+    order = superseded
 
     with django_capture_on_commit_callbacks(execute=True):
         order_record_refund(order=order, refunded_cents=order.total_cents)
@@ -220,12 +252,9 @@ def test_a_refund_event_for_a_canceled_order_whose_holds_are_gone_fulfils_nothin
 
 
 def test_a_repeated_success_event_for_an_order_refunded_as_unfulfillable_changes_nothing(
-    user, course, second_course, shopper, django_capture_on_commit_callbacks
+    superseded, django_capture_on_commit_callbacks
 ):
-    cart, _card, _ = shopper
-    order = _checkout(cart)
-    CartLine.objects.create(cart=cart, course=second_course)
-    _checkout(cart)  # supersedes `order` and takes the card again
+    order = superseded
     order = _late_payment(order, django_capture_on_commit_callbacks)
     assert order.status == Order.Status.REFUNDED
     sent = len(mail.outbox)
@@ -239,23 +268,9 @@ def test_a_repeated_success_event_for_an_order_refunded_as_unfulfillable_changes
 
 
 def test_the_customer_and_the_admin_see_an_order_paid_but_not_fulfilled(
-    client,
-    admin_client,
-    user,
-    second_course,
-    shopper,
-    monkeypatch,
-    django_capture_on_commit_callbacks,
+    client, admin_client, user, superseded, refund_refused, django_capture_on_commit_callbacks
 ):
-    cart, _card, _ = shopper
-    order = _checkout(cart)
-    CartLine.objects.create(cart=cart, course=second_course)
-    _checkout(cart)  # supersedes `order` and takes the card again
-
-    def refuse(self, **kwargs):
-        raise GatewayError("the provider is down")
-
-    monkeypatch.setattr(TestGateway, "refund_payment", refuse)
+    order = superseded
     order = _late_payment(order, django_capture_on_commit_callbacks)
     assert order.status == Order.Status.NEEDS_REFUND
 
