@@ -22,8 +22,9 @@ from shop.models import (
     GiftCardTransaction,
     Order,
 )
-from shop.payments.base import PaymentState
+from shop.payments.base import PaymentState, RefundState
 from shop.payments.local import TestGateway
+from shop.payments.stripe_gateway import StripeGateway
 from shop.services import (
     checkout_start,
     order_apply_payment,
@@ -344,3 +345,37 @@ def test_the_test_payment_page_refuses_a_canceled_order_with_a_clear_message(
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELED
     assert not Enrollment.objects.exists()
+
+
+def test_the_stripe_return_page_settles_a_payment_that_went_through_for_a_canceled_order(
+    client, user, superseded, stripe_settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Stripe could not cancel the PaymentIntent in time and the customer paid it anyway."""
+    order = superseded
+    Order.objects.filter(pk=order.pk).update(gateway="stripe", gateway_reference="pi_late")
+    order.refresh_from_db()
+    monkeypatch.setattr(StripeGateway, "retrieve_payment", lambda self, ref: _succeeded(order))
+    refunds = []
+
+    def refund(self, *, reference, amount_cents, idempotency_key):
+        refunds.append((reference, amount_cents, idempotency_key))
+        return RefundState(
+            reference="re_1",
+            payment_reference=reference,
+            amount_cents=amount_cents,
+            status="succeeded",
+        )
+
+    monkeypatch.setattr(StripeGateway, "refund_payment", refund)
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("shop:payment_return", args=[order.number]), follow=True)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert refunds == [("pi_late", order.total_cents, f"order-{order.number}-refund-unfulfilled")]
+    # The page was rendered before the after-commit refund ran in this test's transaction.
+    assert "could not be completed. Your payment is being refunded in full." in (
+        response.content.decode()
+    )
