@@ -10,6 +10,7 @@ from shop.models import GiftCard, Order
 SUBJECTS = {
     "receipt": "Your receipt for order {number}",
     "refund": "Your refund for order {number}",
+    "unfulfilled": "We could not complete order {number}: your payment is refunded",
 }
 
 

@@ -62,7 +62,7 @@ class CouponNotApplicable(CouponError):
 
 class CouponUsedUp(CouponError):
     def __init__(self, code: str):
-        super().__init__(f"Coupon {code} has reached its usage limit.")
+        super().__init__(f"Coupon {code} has been used up.")
 
 
 class CouponAlreadyUsed(CouponError):

@@ -105,7 +105,7 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
     subtotal = courses_cents + sum(line.total_cents for line in gift_card_lines)
     discount, coupon_error = 0, None
     if cart.coupon is not None and courses:
-        coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user)
+        coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user, cart=cart)
         if coupon_error is None:
             discount = coupon_discount_cents(coupon=cart.coupon, courses=courses)
     uses = gift_card_uses_for_cart(

@@ -12,7 +12,13 @@ from shop.services.carts import (
     cart_remove_course,
     course_check_purchasable,
 )
-from shop.services.coupons import cart_apply_coupon, cart_remove_coupon, coupon_validate
+from shop.services.coupons import (
+    cart_apply_coupon,
+    cart_remove_coupon,
+    coupon_release_for_order,
+    coupon_take_for_order,
+    coupon_validate,
+)
 from shop.services.gift_cards import (
     GIFT_CARD_HOLD_MINUTES,
     cart_add_gift_card,
@@ -42,6 +48,7 @@ from shop.services.orders import (
     order_fail,
     order_fulfil,
     order_place,
+    order_release_holds,
     order_start_payment,
     orders_release_abandoned,
 )
@@ -51,6 +58,7 @@ from shop.services.refunds import (
     order_dispute_open,
     order_record_refund,
     order_refund,
+    order_refund_unfulfilled,
 )
 
 __all__ = [
@@ -68,6 +76,8 @@ __all__ = [
     "cart_remove_gift_card",
     "cart_remove_gift_card_line",
     "checkout_start",
+    "coupon_release_for_order",
+    "coupon_take_for_order",
     "coupon_validate",
     "course_check_purchasable",
     "gift_card_claim",
@@ -92,6 +102,8 @@ __all__ = [
     "order_place",
     "order_record_refund",
     "order_refund",
+    "order_refund_unfulfilled",
+    "order_release_holds",
     "order_start_payment",
     "orders_release_abandoned",
     "promotion_reward_issue",

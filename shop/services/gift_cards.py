@@ -168,24 +168,15 @@ def gift_cards_release_for_order(*, order: Order, kind: str, withhold_cents: int
 
 
 def gift_cards_retake_for_order(*, order: Order) -> None:
-    """A payment that succeeds after its holds were released takes them again.
+    """A payment that succeeds after the order's holds were released takes them again.
 
-    The money has moved, so the order is fulfilled even when a card was spent meanwhile;
-    that shortfall is logged for the team to settle with the customer.
+    Raises GiftCardBalanceTooLow when a card no longer covers what the order used; run it
+    in a transaction (savepoint) so that then nothing stays taken.
     """
     for use in order.gift_card_uses.select_related("card"):
         missing = use.amount_cents - _held_cents(order=order, card_id=use.card_id)
-        if missing <= 0:
-            continue
-        try:
+        if missing > 0:
             gift_card_redeem(card=use.card, amount_cents=missing, order=order)
-        except GiftCardBalanceTooLow:
-            logger.error(
-                "Order %s paid, but gift card %s no longer covers %s cents of it",
-                order.number,
-                use.card.pk,
-                missing,
-            )
 
 
 def gift_card_issue(

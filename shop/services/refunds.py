@@ -20,7 +20,7 @@ from courses.services import enrollment_restore_for_order, enrollment_revoke_for
 
 # A module import: shop.tasks calls back into this package.
 from shop import tasks
-from shop.exceptions import RefundRefused
+from shop.exceptions import GatewayError, RefundRefused
 from shop.models import GiftCardTransaction, Order
 from shop.money import format_money
 from shop.payments.base import PaymentGateway
@@ -68,13 +68,20 @@ def order_record_refund(*, order: Order, refunded_cents: int, full: bool = False
     everything the order gave is taken back (`_take_back`). A partial one keeps it all. Only
     a larger amount than already recorded (or a first full refund) changes anything, so
     repeats are no-ops. A refund that arrives before the payment's success event proves the
-    payment, so it fulfils first. A refund recorded beyond what was refundable is kept as it
-    is (the money has left) and flagged in `refund_excess_cents` for the team.
+    payment, so it fulfils first (which may find the order cannot be fulfilled). A refund
+    recorded beyond what was refundable is kept as it is (the money has left) and flagged in
+    `refund_excess_cents` for the team. An order paid but not fulfilled ("paid, needs
+    refund") delivered nothing, so its refund takes nothing back: it becomes refunded once
+    refunded in full, and the customer is told the order could not be completed.
     """
     with transaction.atomic():
         if order.status in PAYABLE:
             order_fulfil(order=order)
-            order.refresh_from_db()
+        order.refresh_from_db()
+        if order.status == Order.Status.NEEDS_REFUND:
+            return _record_unfulfilled_refund(
+                order=order, refunded_cents=min(refunded_cents, order.total_cents)
+            )
         spent = order_cards_spent_cents(order=order)
         refunded_cents = min(refunded_cents, order.total_cents)
         full = full or refunded_cents >= order.total_cents - min(spent, order.total_cents)
@@ -102,6 +109,59 @@ def order_record_refund(*, order: Order, refunded_cents: int, full: bool = False
     return True
 
 
+def order_refund_unfulfilled(*, order: Order, gateway: PaymentGateway) -> bool:
+    """Refund in full, through the gateway, an order that was paid but could not be fulfilled.
+
+    The idempotency key is the order's, so a repeat is one refund at the provider; the refund
+    is recorded with `order_record_refund`, which tells the customer. False (changing
+    nothing) when the order does not need a refund, or the gateway refused (logged: the order
+    stays "paid, needs refund" for the team).
+    """
+    order.refresh_from_db()
+    amount = order.total_cents - order.refunded_cents
+    if order.status != Order.Status.NEEDS_REFUND or amount <= 0:
+        return False
+    if gateway.name != order.gateway or not order.gateway_reference:
+        logger.error(
+            "Order %s needs a refund the %s gateway cannot make", order.number, gateway.name
+        )
+        return False
+    try:
+        refund = gateway.refund_payment(
+            reference=order.gateway_reference,
+            amount_cents=amount,
+            idempotency_key=f"order-{order.number}-refund-unfulfilled",
+        )
+    except GatewayError:
+        logger.exception("Order %s: the automatic refund failed", order.number)
+        return False
+    if refund.status == "failed":
+        logger.error("Order %s: refund %s failed", order.number, refund.reference)
+        return False
+    return order_record_refund(
+        order=order, refunded_cents=order.refunded_cents + refund.amount_cents
+    )
+
+
+def _record_unfulfilled_refund(*, order: Order, refunded_cents: int) -> bool:
+    full = refunded_cents >= order.total_cents
+    now = timezone.now()
+    updated = Order.objects.filter(
+        pk=order.pk, status=Order.Status.NEEDS_REFUND, refunded_cents__lt=refunded_cents
+    ).update(
+        refunded_cents=refunded_cents,
+        status=Order.Status.REFUNDED if full else Order.Status.NEEDS_REFUND,
+        refunded_at=now,
+        updated_at=now,
+    )
+    if updated and full:
+        transaction.on_commit(
+            lambda: tasks.send_order_email.enqueue(order_id=order.pk, kind="unfulfilled")
+        )
+    order.refresh_from_db()
+    return bool(updated)
+
+
 def _money(cents: int, order: Order) -> str:
     return format_money(cents, order.currency)
 
@@ -121,6 +181,13 @@ def order_refund(
     the amount is out of range, nothing is left to refund, or the provider refuses.
     """
     order.refresh_from_db()
+    if order.status == Order.Status.NEEDS_REFUND and amount_cents is None:
+        # Paid but never fulfilled: all the money goes back and nothing is taken back.
+        amount = order.total_cents - order.refunded_cents
+        if not order_refund_unfulfilled(order=order, gateway=gateway):
+            raise RefundRefused(f"The payment provider refused to refund order {order.number}.")
+        logger.info("Refunded %s cents of unfulfilled order %s: %s", amount, order.number, reason)
+        return amount
     if order.status not in REFUNDABLE:
         raise RefundRefused(
             f"Order {order.number} cannot be refunded: it is {order.get_status_display().lower()}."
