@@ -40,6 +40,11 @@ def enrollment_revoke_for_order(*, order: "Order") -> int:
     )
 
 
+def enrollment_restore_for_order(*, order: "Order") -> int:
+    """Give back the access `order` granted and a dispute suspended; returns how many."""
+    return Enrollment.objects.filter(order=order, revoked_at__isnull=False).update(revoked_at=None)
+
+
 @transaction.atomic
 def lesson_mark_complete(*, user: Visitor, lesson: LessonPage) -> LessonCompletion:
     """Record that the user finished the lesson; only someone who may see it can. Idempotent."""

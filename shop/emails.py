@@ -11,6 +11,7 @@ from website.absolute_urls import absolute_url
 SUBJECTS = {
     "receipt": "Your receipt for order {number}",
     "refund": "Your refund for order {number}",
+    "unfulfilled": "We could not complete order {number}: your payment is refunded",
 }
 
 

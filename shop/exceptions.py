@@ -70,7 +70,7 @@ class CouponNotApplicable(CouponError):
 
 class CouponUsedUp(CouponError):
     def __init__(self, code: str):
-        super().__init__(f"Coupon {code} has reached its usage limit.")
+        super().__init__(f"Coupon {code} has been used up.")
 
 
 class CouponAlreadyUsed(CouponError):
@@ -145,3 +145,37 @@ class GiftCardBalanceTooLow(GiftCardError):
 class GiftCardDenominationUnavailable(GiftCardError):
     def __init__(self):
         super().__init__("That gift card value is not on sale. Please choose another.")
+
+
+class GiftCardPending(GiftCardError):
+    """A promotion reward whose order's refund window has not passed yet."""
+
+    def __init__(self, code: str, usable_from: str):
+        super().__init__(
+            f"Gift card {code} is a promotion reward: it can be used from {usable_from}, "
+            "once the refund window of the order that earned it has passed."
+        )
+
+
+class GiftCardRewardNotForGiftCards(GiftCardError):
+    """Promotional credit never becomes a transferable card."""
+
+    def __init__(self, code: str):
+        super().__init__(
+            f"Gift card {code} is a promotion reward, which pays for courses only: remove it "
+            "to buy gift cards, or buy the gift cards in a separate order."
+        )
+
+
+class GiftCardFrozen(GiftCardError):
+    def __init__(self, code: str):
+        super().__init__(
+            f"Gift card {code} is on hold while a payment dispute about its order is open."
+        )
+
+
+# Refunds -------------------------------------------------------------------
+
+
+class RefundRefused(ShopError):
+    """Nothing (or not that much) may be refunded; the message is for the shop manager."""

@@ -9,6 +9,7 @@ from django_tasks import default_task_backend, task
 from shop import services
 from shop.emails import send_gift_card_email_now, send_order_email_now
 from shop.models import Order
+from shop.payments import get_gateway
 
 
 def schedule(task, *, at: datetime, **kwargs) -> None:
@@ -23,7 +24,8 @@ def schedule(task, *, at: datetime, **kwargs) -> None:
 
 @task()
 def send_order_email(*, order_id: int, kind: str) -> None:
-    """Send the order's receipt or refund notice; `kind` is "receipt" or "refund"."""
+    """Send the order's receipt or refund notice; `kind` is "receipt", "refund" or
+    "unfulfilled" (paid, but not fulfilled and refunded)."""
     send_order_email_now(order_id=order_id, kind=kind)
 
 
@@ -42,7 +44,15 @@ def deliver_gift_card(*, card_id: int, resend: bool = False) -> None:
 
 @task()
 def release_abandoned_order(*, order_id: int) -> None:
-    """Cancel the order if it is still pending, releasing its gift card holds."""
+    """Cancel the order if it is still pending, releasing its gift card holds and coupon use."""
     order = Order.objects.filter(pk=order_id).first()
     if order is not None:
         services.order_cancel(order=order)
+
+
+@task()
+def refund_unfulfilled_order(*, order_id: int) -> None:
+    """Refund, through the gateway, an order that was paid but could not be fulfilled."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is not None:
+        services.order_refund_unfulfilled(order=order, gateway=get_gateway())

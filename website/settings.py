@@ -363,6 +363,12 @@ if _currency_decimals != 2:
         f"{SITE_CURRENCY} has {_currency_decimals}."
     )
 
+# How long after payment a full refund still takes back a promotion reward; the reward
+# becomes spendable only then. The demo may shorten it (0 = spendable at once).
+SHOP_REFUND_WINDOW_DAYS = _read("SHOP_REFUND_WINDOW_DAYS", env.int, 14)
+if SHOP_REFUND_WINDOW_DAYS < 0:
+    raise ImproperlyConfigured("Environment variable SHOP_REFUND_WINDOW_DAYS must be 0 or more")
+
 # Files ----------------------------------------------------------------------
 
 STATIC_URL = "/static/"

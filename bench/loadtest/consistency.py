@@ -5,7 +5,7 @@
 tests run it against the test database.
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from courses.models import Enrollment
@@ -69,27 +69,39 @@ def orders_paid_twice() -> list[str]:
 
 
 def coupon_uses_out_of_step() -> list[str]:
-    """Each paid order with a coupon has its one recorded use, and only paid orders do."""
-    unrecorded = Order.objects.filter(
-        paid_at__isnull=False, coupon__isnull=False, coupon_redemption__isnull=True
-    ).values_list("number", "coupon_code")
-    unpaid = CouponRedemption.objects.filter(order__paid_at__isnull=True).values_list(
-        "order__number", "coupon__code"
+    """Each paid order with a coupon holds its one use, only pending and paid orders hold one,
+    no coupon has more held uses than it allows, and its counter equals its held uses."""
+    held = CouponRedemption.objects.filter(released_at__isnull=True)
+    unrecorded = (
+        Order.objects.filter(paid_at__isnull=False, coupon__isnull=False)
+        .exclude(status=Order.Status.NEEDS_REFUND)
+        .exclude(coupon_redemption__in=held)
+        .values_list("number", "coupon_code")
     )
+    unpaid = held.filter(
+        order__status__in=[Order.Status.FAILED, Order.Status.CANCELED, Order.Status.NEEDS_REFUND]
+    ).values_list("order__number", "coupon__code")
     mismatched = CouponRedemption.objects.exclude(coupon=F("order__coupon")).values_list(
         "order__number", "coupon__code"
     )
+    uses = Count("redemptions", filter=Q(redemptions__released_at__isnull=True))
     overused = (
         Coupon.objects.filter(max_uses__isnull=False)
-        .annotate(uses=Count("redemptions"))
+        .annotate(uses=uses)
         .filter(uses__gt=F("max_uses"))
         .values_list("code", "uses", "max_uses")
+    )
+    miscounted = (
+        Coupon.objects.annotate(uses=uses)
+        .exclude(uses_count=F("uses"))
+        .values_list("code", "uses_count", "uses")
     )
     return [
         *(f"order {n} is paid with coupon {c} but its use is not recorded" for n, c in unrecorded),
         *(f"order {n} is not paid but a use of coupon {c} is recorded" for n, c in unpaid),
         *(f"order {n} records a use of coupon {c}, not the order's coupon" for n, c in mismatched),
         *(f"coupon {c} was used {u} times, more than its {m} allowed" for c, u, m in overused),
+        *(f"coupon {c} counts {n} uses but {u} are held" for c, n, u in miscounted),
     ]
 
 

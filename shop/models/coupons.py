@@ -35,6 +35,9 @@ class Coupon(models.Model):
         help_text="Empty: the whole cart. Otherwise the discount applies to these courses only.",
     )
     is_active = models.BooleanField("active", default=True)
+    # The uses taken now: held by pending orders and kept by paid ones. Moved only by the
+    # conditional UPDATEs in `shop.services.coupons`, together with the redemption rows.
+    uses_count = models.PositiveIntegerField("uses taken", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -58,7 +61,13 @@ class Coupon(models.Model):
 
 
 class CouponRedemption(models.Model):
-    """One use of a coupon, recorded when its order is paid (at most once per order)."""
+    """One use of a coupon by one order, taken when the order is placed (at most one per order).
+
+    It holds the use while `released_at` is empty; a failed, canceled or abandoned order
+    releases it, and a late payment takes it again. Among held uses, the customer's
+    `customer_slot` (1 … max_uses_per_customer) is unique, which is what enforces the
+    per-customer limit under concurrency.
+    """
 
     coupon = models.ForeignKey("shop.Coupon", on_delete=models.CASCADE, related_name="redemptions")
     order = models.OneToOneField(
@@ -67,7 +76,18 @@ class CouponRedemption(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    customer_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     redeemed_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coupon", "user", "customer_slot"],
+                condition=models.Q(released_at__isnull=True),
+                name="coupon_redemption_customer_slot_held_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.coupon} on {self.order}"

@@ -74,6 +74,10 @@ class GiftCard(models.Model):
         related_name="gift_cards",
     )
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A promotion reward cannot pay until its order's refund window has passed.
+    pending_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # An open payment dispute on the order that gave the card: it cannot pay meanwhile.
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Bought: the order line and which of its cards. Reward: the order and the promotion.
     order_line = models.ForeignKey(
         "shop.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="gift_cards"
@@ -116,6 +120,13 @@ class GiftCard(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+    def is_pending(self, now=None) -> bool:
+        return self.pending_until is not None and (now or timezone.now()) < self.pending_until
+
+    @property
+    def is_reward(self) -> bool:
+        return self.source == self.Source.PROMOTION
 
 
 class GiftCardTransaction(models.Model):

@@ -18,7 +18,8 @@ class Order(models.Model):
     """A purchase. Totals in cents: subtotal - discount - gift card = total, fixed when placed.
 
     Status moves only along the state machine in `shop.services.orders` (pending → paid →
-    refunded / partially refunded; pending → failed / canceled; failed → paid on a retry).
+    refunded / partially refunded; pending → failed / canceled; failed / canceled → paid on a
+    late payment, or → paid, needs refund → refunded when what it held is gone).
     """
 
     class Status(models.TextChoices):
@@ -28,6 +29,14 @@ class Order(models.Model):
         CANCELED = "canceled", "Canceled"
         PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
         REFUNDED = "refunded", "Refunded"
+        # Paid late (after being canceled or failing) but what it held was gone: not
+        # fulfilled; the payment is refunded automatically.
+        NEEDS_REFUND = "needs_refund", "Paid, needs refund"
+
+    class DisputeStatus(models.TextChoices):
+        OPEN = "open", "Disputed: access suspended"
+        WON = "won", "Dispute won"
+        LOST = "lost", "Dispute lost"
 
     number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
     user = models.ForeignKey(
@@ -59,6 +68,12 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    # Refunded beyond what was refundable (a provider-side refund or a lost dispute after
+    # cards the order gave were spent): the money has left; the team settles it by hand.
+    refund_excess_cents = models.PositiveIntegerField(default=0, editable=False)
+    dispute_status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -87,7 +102,20 @@ class Order(models.Model):
 
     @property
     def grants_access(self) -> bool:
-        return self.status in {self.Status.PAID, self.Status.PARTIALLY_REFUNDED}
+        return (
+            self.status in {self.Status.PAID, self.Status.PARTIALLY_REFUNDED}
+            and self.dispute_status != self.DisputeStatus.OPEN
+        )
+
+    @property
+    def paid_but_not_fulfilled(self) -> bool:
+        """Paid after what it held had gone, so nothing was delivered (refunded, or to be).
+
+        Such an order keeps the reason in `failure_message`; a fulfilled one has it cleared.
+        """
+        if self.status == self.Status.NEEDS_REFUND:
+            return True
+        return self.status == self.Status.REFUNDED and bool(self.failure_message)
 
 
 class OrderLine(models.Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 PaymentStatus = Literal["pending", "succeeded", "failed", "canceled"]
+RefundStatus = Literal["pending", "succeeded", "failed"]
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,27 @@ class PaymentState:
 
 
 @dataclass(frozen=True)
+class RefundState:
+    """A refund as the provider sees it: its own id, the payment it returns money from."""
+
+    reference: str
+    payment_reference: str
+    amount_cents: int
+    status: RefundStatus
+
+
+@dataclass(frozen=True)
 class WebhookEvent:
-    """A verified provider event: its id (for de-duplication), type and the payment it concerns."""
+    """A verified provider event: its id (for de-duplication), type and the payment it concerns.
+
+    For a dispute (chargeback) event, `dispute_status` is the provider's status of it
+    ("lost", "won", …); otherwise "".
+    """
 
     id: str
     type: str
     payment: PaymentState
+    dispute_status: str = ""
 
 
 class WebhookInvalid(Exception):
@@ -72,6 +88,19 @@ class PaymentGateway(ABC):
     @abstractmethod
     def retrieve_payment(self, reference: str) -> PaymentState:
         """The payment's current state, asked of the provider (not of our database)."""
+
+    @abstractmethod
+    def cancel_payment(self, reference: str) -> PaymentState:
+        """Close an open payment so it can no longer be paid; raises GatewayError if refused."""
+
+    @abstractmethod
+    def refund_payment(
+        self, *, reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundState:
+        """Return `amount_cents` of a succeeded payment; the same key makes a repeat one refund.
+
+        Raises GatewayError when the provider refuses or cannot be reached.
+        """
 
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Verify and read one provider event, or raise WebhookInvalid."""

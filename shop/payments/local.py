@@ -1,6 +1,6 @@
 """The demo's payment gateway: no provider, no money; the customer presses Pay or Decline."""
 
-from shop.payments.base import PaymentGateway, PaymentRequest, PaymentState
+from shop.payments.base import PaymentGateway, PaymentRequest, PaymentState, RefundState
 
 
 class TestGateway(PaymentGateway):
@@ -25,6 +25,23 @@ class TestGateway(PaymentGateway):
 
     def retrieve_payment(self, reference: str) -> PaymentState:
         return PaymentState(reference=reference, status="pending", amount_cents=0)
+
+    def cancel_payment(self, reference: str) -> PaymentState:
+        # Nothing to close at a provider: the order's own status is what the test payment
+        # page checks before it lets the customer press Pay.
+        return PaymentState(reference=reference, status="canceled", amount_cents=0)
+
+    def refund_payment(
+        self, *, reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundState:
+        # No money moved, so none goes back: the refund succeeds at once, with an id that the
+        # same idempotency key always gives.
+        return RefundState(
+            reference=f"test_refund_{idempotency_key}",
+            payment_reference=reference,
+            amount_cents=amount_cents,
+            status="succeeded",
+        )
 
     def settle_test_payment(
         self, *, reference: str, amount_cents: int, approve: bool

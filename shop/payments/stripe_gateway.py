@@ -16,6 +16,8 @@ from shop.payments.base import (
     PaymentRequest,
     PaymentState,
     PaymentStatus,
+    RefundState,
+    RefundStatus,
     WebhookEvent,
     WebhookInvalid,
 )
@@ -65,6 +67,25 @@ class StripeGateway(PaymentGateway):
             raise GatewayError(f"Stripe could not find payment {reference}: {exc}") from exc
         return payment_state_from_intent(intent.to_dict())
 
+    def cancel_payment(self, reference: str) -> PaymentState:
+        try:
+            intent = self.client.v1.payment_intents.cancel(reference)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to cancel payment {reference}: {exc}") from exc
+        return payment_state_from_intent(intent.to_dict())
+
+    def refund_payment(
+        self, *, reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundState:
+        try:
+            refund = self.client.v1.refunds.create(
+                params={"payment_intent": reference, "amount": amount_cents},
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to refund payment {reference}: {exc}") from exc
+        return refund_state_from_refund(refund.to_dict(), payment_reference=reference)
+
     @property
     def receives_webhooks(self) -> bool:
         return bool(self.webhook_secret)
@@ -112,6 +133,26 @@ def payment_state_from_intent(intent: dict) -> PaymentState:
     )
 
 
+def refund_state_from_refund(refund: dict, *, payment_reference: str) -> RefundState:
+    """A Refund (as a plain dict) as the store's `RefundState`.
+
+    Stripe's `requires_action` is still on its way (pending); `canceled` returned nothing.
+    """
+    status: RefundStatus
+    if refund.get("status") == "succeeded":
+        status = "succeeded"
+    elif refund.get("status") in ("failed", "canceled"):
+        status = "failed"
+    else:
+        status = "pending"
+    return RefundState(
+        reference=refund["id"],
+        payment_reference=refund.get("payment_intent") or payment_reference,
+        amount_cents=int(refund["amount"]),
+        status=status,
+    )
+
+
 def payment_state_from_charge(charge: dict) -> PaymentState:
     """A Charge (from `charge.refunded`) as the `PaymentState` of its PaymentIntent."""
     return PaymentState(
@@ -121,6 +162,18 @@ def payment_state_from_charge(charge: dict) -> PaymentState:
         charge=charge["id"],
         amount_refunded_cents=int(charge.get("amount_refunded") or 0),
         order_number=(charge.get("metadata") or {}).get("order_number", ""),
+    )
+
+
+def payment_state_from_dispute(dispute: dict) -> PaymentState:
+    """A Dispute (from `charge.dispute.*`) as the `PaymentState` of the disputed payment."""
+    charge, _ = _charge_fields(dispute.get("charge"))
+    intent = dispute.get("payment_intent") or ""
+    return PaymentState(
+        reference=intent.get("id", "") if isinstance(intent, dict) else intent,
+        status="succeeded",
+        amount_cents=int(dispute["amount"]),
+        charge=charge,
     )
 
 
@@ -135,13 +188,19 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
         )
         event = json.loads(payload)
         obj = event["data"]["object"]
+        dispute_status = ""
         if obj.get("object") == "charge":
             payment = payment_state_from_charge(obj)
         elif obj.get("object") == "payment_intent":
             payment = payment_state_from_intent(obj)
+        elif obj.get("object") == "dispute":
+            payment = payment_state_from_dispute(obj)
+            dispute_status = str(obj.get("status") or "")
         else:
             payment = PaymentState(reference="", status="pending", amount_cents=0)
-        return WebhookEvent(id=event["id"], type=event["type"], payment=payment)
+        return WebhookEvent(
+            id=event["id"], type=event["type"], payment=payment, dispute_status=dispute_status
+        )
     except stripe.SignatureVerificationError as exc:
         raise WebhookInvalid(str(exc)) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

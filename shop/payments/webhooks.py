@@ -12,7 +12,12 @@ from django.db import transaction
 
 from shop.models import Order, PaymentEvent
 from shop.payments.base import PaymentGateway, PaymentState, WebhookEvent, WebhookInvalid
-from shop.services.orders import order_apply_payment, order_record_refund
+from shop.services import (
+    order_apply_payment,
+    order_dispute_close,
+    order_dispute_open,
+    order_record_refund,
+)
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -27,11 +32,22 @@ def _record_refund(*, order: Order, event: WebhookEvent) -> None:
     order_record_refund(order=order, refunded_cents=event.payment.amount_refunded_cents)
 
 
-# The event types we act on; any other is recorded and acknowledged.
+def _open_dispute(*, order: Order, event: WebhookEvent) -> None:
+    order_dispute_open(order=order)
+
+
+def _close_dispute(*, order: Order, event: WebhookEvent) -> None:
+    order_dispute_close(order=order, lost=event.dispute_status == "lost")
+
+
+# The event types we act on; any other is recorded and acknowledged. The README lists them
+# for operators to subscribe the webhook endpoint to.
 HANDLERS: dict[str, Callable[..., None]] = {
     "payment_intent.succeeded": _apply_payment,
     "payment_intent.payment_failed": _apply_payment,
     "charge.refunded": _record_refund,
+    "charge.dispute.created": _open_dispute,
+    "charge.dispute.closed": _close_dispute,
 }
 
 
@@ -41,7 +57,11 @@ def _order_for_payment(payment: PaymentState) -> Order | None:
         if order is not None:
             return order
     if payment.reference:
-        return Order.objects.filter(gateway_reference=payment.reference).first()
+        order = Order.objects.filter(gateway_reference=payment.reference).first()
+        if order is not None:
+            return order
+    if payment.charge:
+        return Order.objects.filter(gateway_charge=payment.charge).first()
     return None
 
 

@@ -14,18 +14,28 @@ from shop.selectors.carts import (
 )
 from shop.selectors.coupons import coupon_discount_cents, coupon_refusal
 from shop.selectors.gift_cards import (
+    REWARD_PAYS_COURSES_ONLY,
     GiftCardUse,
     LiabilityMonth,
+    format_date,
     gift_card_by_code,
     gift_card_check,
     gift_card_liability,
     gift_card_uses_for_cart,
     gift_cards_for,
 )
-from shop.selectors.orders import orders_for
+from shop.selectors.orders import (
+    Refundable,
+    order_cards_given,
+    order_cards_spent_cents,
+    order_refundable,
+    orders_for,
+)
 from shop.selectors.promotions import (
+    order_qualifying_cents,
     promotion_banner,
     promotion_for_course,
+    promotion_reward_warning,
     promotions_earned,
     promotions_next_change,
     promotions_running,
@@ -33,24 +43,32 @@ from shop.selectors.promotions import (
 
 __all__ = [
     "CART_COOKIE",
+    "REWARD_PAYS_COURSES_ONLY",
     "CartSummary",
     "CartTotals",
     "GiftCardUse",
     "LiabilityMonth",
+    "Refundable",
     "cart_for",
     "cart_size_refusal",
     "cart_summary",
     "cart_totals",
     "coupon_discount_cents",
     "coupon_refusal",
+    "format_date",
     "gift_card_by_code",
     "gift_card_check",
     "gift_card_liability",
     "gift_card_uses_for_cart",
     "gift_cards_for",
+    "order_cards_given",
+    "order_cards_spent_cents",
+    "order_qualifying_cents",
+    "order_refundable",
     "orders_for",
     "promotion_banner",
     "promotion_for_course",
+    "promotion_reward_warning",
     "promotions_earned",
     "promotions_next_change",
     "promotions_running",

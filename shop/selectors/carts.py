@@ -120,16 +120,18 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
     gift_card_lines = list(
         CartGiftCardLine.objects.filter(cart=cart).select_related("denomination")
     )
-    subtotal = sum(course.price_cents for course in courses) + sum(
-        line.total_cents for line in gift_card_lines
-    )
+    courses_cents = sum(course.price_cents for course in courses)
+    subtotal = courses_cents + sum(line.total_cents for line in gift_card_lines)
     discount, coupon_error = 0, None
     if cart.coupon is not None and courses:
-        coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user)
+        coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user, cart=cart)
         if coupon_error is None:
             discount = coupon_discount_cents(coupon=cart.coupon, courses=courses)
-    uses = gift_card_uses_for_cart(cart=cart, payable_cents=subtotal - discount)
+    uses = gift_card_uses_for_cart(
+        cart=cart, payable_cents=subtotal - discount, holds_gift_cards=bool(gift_card_lines)
+    )
     gift_card_cents = sum(use.amount_cents for use in uses)
+    rewards_cents = sum(use.amount_cents for use in uses if use.card.is_reward)
     return CartTotals(
         courses=courses,
         subtotal_cents=subtotal,
@@ -141,5 +143,7 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
         owned_ids=owned_course_ids(user=user) & {c.pk for c in courses},
         gift_card_lines=gift_card_lines,
         gift_card_uses=uses,
-        promotions=promotions_earned(courses=courses, subtotal_cents=subtotal - discount),
+        promotions=promotions_earned(
+            courses=courses, qualifying_cents=courses_cents - discount - rewards_cents
+        ),
     )

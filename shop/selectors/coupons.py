@@ -22,7 +22,7 @@ from shop.exceptions import (
     CouponNotYetValid,
     CouponUsedUp,
 )
-from shop.models import Coupon, CouponRedemption
+from shop.models import Cart, Coupon, CouponRedemption, Order
 from shop.money import format_money, percent_of
 
 
@@ -48,12 +48,19 @@ def coupon_discount_cents(*, coupon: Coupon, courses: list[CoursePage]) -> int:
 
 
 def coupon_refusal(
-    *, coupon: Coupon, courses: list[CoursePage], user: Visitor, now: datetime | None = None
+    *,
+    coupon: Coupon,
+    courses: list[CoursePage],
+    user: Visitor,
+    now: datetime | None = None,
+    cart: Cart | None = None,
 ) -> CouponError | None:
     """Why `coupon` cannot be used on these courses now (the first reason), or None.
 
-    The per-customer limit is checked only for a known user (anonymous carts are checked
-    again at checkout).
+    Uses count from the moment an order is placed; those held by `cart`'s own pending orders
+    do not count against it (placing the cart again reuses or supersedes them). The
+    per-customer limit is checked only for a known user (anonymous carts are checked again
+    at checkout). Only a read: `coupon_take_for_order` enforces the limits.
     """
     now = now or timezone.now()
     code = coupon.code
@@ -73,13 +80,30 @@ def coupon_refusal(
     base, names_courses = _eligible_base_cents(coupon=coupon, courses=courses)
     if names_courses and not base:
         return CouponNotApplicable(code)
-    if coupon.max_uses is not None and coupon.redemptions.count() >= coupon.max_uses:
-        return CouponUsedUp(code)
+    held = CouponRedemption.objects.filter(coupon=coupon, released_at__isnull=True)
+    if cart is not None and cart.pk is not None:
+        held = held.exclude(order__cart=cart, order__status=Order.Status.PENDING)
+    if coupon.max_uses is not None:
+        uses = Coupon.objects.filter(pk=coupon.pk).values_list("uses_count", flat=True).get()
+        ours = 0 if cart is None else coupon_uses_held_by_cart(coupon=coupon, cart=cart)
+        if uses - ours >= coupon.max_uses:
+            return CouponUsedUp(code)
     if (
         coupon.max_uses_per_customer is not None
         and user.is_authenticated
-        and CouponRedemption.objects.filter(coupon=coupon, user=user).count()
-        >= coupon.max_uses_per_customer
+        and held.filter(user=user).count() >= coupon.max_uses_per_customer
     ):
         return CouponAlreadyUsed(code)
     return None
+
+
+def coupon_uses_held_by_cart(*, coupon: Coupon, cart: Cart) -> int:
+    """How many uses of the coupon the cart's pending orders hold (0 or 1 in practice)."""
+    if cart.pk is None:
+        return 0
+    return CouponRedemption.objects.filter(
+        coupon=coupon,
+        released_at__isnull=True,
+        order__cart=cart,
+        order__status=Order.Status.PENDING,
+    ).count()

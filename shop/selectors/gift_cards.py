@@ -8,13 +8,17 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from shop.exceptions import (
     GiftCardClaimedByOther,
     GiftCardEmpty,
     GiftCardError,
     GiftCardExpired,
+    GiftCardFrozen,
     GiftCardNotFound,
+    GiftCardPending,
+    GiftCardRewardNotForGiftCards,
     GiftCardVoid,
 )
 from shop.models import (
@@ -27,12 +31,22 @@ from shop.models import (
 )
 
 
+def format_date(moment: datetime) -> str:
+    """A moment as the customer reads a date: "16 December 2026" (local time)."""
+    return date_format(timezone.localtime(moment), "j F Y")
+
+
 def gift_card_check(*, card: GiftCard, now: datetime | None = None) -> None:
-    """Raise the GiftCardError that says why the card cannot pay now (void, expired, empty)."""
+    """Raise the GiftCardError that says why the card cannot pay now (void, expired, a
+    reward still inside its order's refund window, frozen by a dispute, empty)."""
     if not card.is_active:
         raise GiftCardVoid(card.display_code)
     if card.is_expired(now):
         raise GiftCardExpired(card.display_code)
+    if card.is_pending(now):
+        raise GiftCardPending(card.display_code, format_date(card.pending_until))
+    if card.frozen_at is not None:
+        raise GiftCardFrozen(card.display_code)
     if card.balance_cents <= 0:
         raise GiftCardEmpty(card.display_code)
 
@@ -45,6 +59,10 @@ def gift_card_by_code(*, code: str) -> GiftCard:
     return card
 
 
+# Said on a reward card and at checkout: promotional credit never becomes a transferable card.
+REWARD_PAYS_COURSES_ONLY = "A promotion reward pays for courses only, never for gift cards."
+
+
 @dataclass(frozen=True)
 class GiftCardUse:
     """How much of one applied card pays this cart, or why it cannot."""
@@ -54,11 +72,15 @@ class GiftCardUse:
     error: GiftCardError | None = None
 
 
-def gift_card_uses_for_cart(*, cart: Cart, payable_cents: int) -> list[GiftCardUse]:
+def gift_card_uses_for_cart(
+    *, cart: Cart, payable_cents: int, holds_gift_cards: bool = False
+) -> list[GiftCardUse]:
     """Applied cards, soonest to expire first, each taking what it can of what is left.
 
-    A card's own pending orders from this cart still hold part of its balance; that part
-    counts as available here, since placing the order again releases it first.
+    A promotion reward cannot pay a cart that `holds_gift_cards` (the customer removes it or
+    buys the gift cards separately). A card's own pending orders from this cart still hold
+    part of its balance; that part counts as available here, since placing the order again
+    releases it first.
     """
     held = dict(
         OrderGiftCard.objects.filter(order__cart=cart, order__status=Order.Status.PENDING)
@@ -72,6 +94,8 @@ def gift_card_uses_for_cart(*, cart: Cart, payable_cents: int) -> list[GiftCardU
             if card.owner_id is not None and card.owner_id != cart.user_id:
                 raise GiftCardClaimedByOther(card.display_code)
             gift_card_check(card=card)
+            if card.is_reward and holds_gift_cards:
+                raise GiftCardRewardNotForGiftCards(card.display_code)
         except GiftCardError as exc:
             uses.append(GiftCardUse(card=card, amount_cents=0, error=exc))
             continue
@@ -83,7 +107,11 @@ def gift_card_uses_for_cart(*, cart: Cart, payable_cents: int) -> list[GiftCardU
 
 def gift_cards_for(*, user: AbstractBaseUser) -> QuerySet[GiftCard]:
     """The cards a customer has claimed, newest first, with their ledgers."""
-    return GiftCard.objects.filter(owner=user).prefetch_related("transactions__order")
+    return (
+        GiftCard.objects.filter(owner=user)
+        .select_related("order")
+        .prefetch_related("transactions__order")
+    )
 
 
 @dataclass(frozen=True)

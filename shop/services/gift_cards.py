@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from courses.selectors import Visitor
@@ -116,15 +116,22 @@ def _record(*, card_id: int, kind: str, amount_cents: int, order: Order | None) 
 
 
 def gift_card_redeem(*, card: GiftCard, amount_cents: int, order: Order) -> None:
-    """Take `amount_cents` from an active, unexpired card for the order, or raise
-    GiftCardBalanceTooLow (changing nothing) when the balance is no longer there."""
+    """Take `amount_cents` from an active, unexpired, spendable (not pending, not frozen)
+    card for the order, or raise GiftCardBalanceTooLow (changing nothing) when the balance
+    is no longer there to take."""
     with transaction.atomic():
         # A row lock on PostgreSQL; the conditional UPDATE below is what guarantees it.
         GiftCard.objects.select_for_update().filter(pk=card.pk).first()
         now = timezone.now()
         taken = (
-            GiftCard.objects.filter(pk=card.pk, is_active=True, balance_cents__gte=amount_cents)
+            GiftCard.objects.filter(
+                pk=card.pk,
+                is_active=True,
+                frozen_at__isnull=True,
+                balance_cents__gte=amount_cents,
+            )
             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .filter(Q(pending_until__isnull=True) | Q(pending_until__lte=now))
             .update(balance_cents=F("balance_cents") - amount_cents)
         )
         if not taken:
@@ -153,33 +160,30 @@ def _held_cents(*, order: Order, card_id: int) -> int:
     return -(net or 0)
 
 
-def gift_cards_release_for_order(*, order: Order, kind: str) -> None:
-    """Give back to each card what the order holds of it (released or refund credit)."""
-    for use in order.gift_card_uses.all():
+def gift_cards_release_for_order(*, order: Order, kind: str, withhold_cents: int = 0) -> int:
+    """Give back to each card what the order holds of it (released or refund credit), less
+    `withhold_cents` kept back from the last cards first; returns the cents given back."""
+    given = 0
+    for use in reversed(list(order.gift_card_uses.all())):
         held = _held_cents(order=order, card_id=use.card_id)
-        if held > 0:
-            _credit(card_id=use.card_id, amount_cents=held, kind=kind, order=order)
+        kept = min(max(held, 0), withhold_cents)
+        withhold_cents -= kept
+        if held - kept > 0:
+            _credit(card_id=use.card_id, amount_cents=held - kept, kind=kind, order=order)
+            given += held - kept
+    return given
 
 
 def gift_cards_retake_for_order(*, order: Order) -> None:
-    """A payment that succeeds after its holds were released takes them again.
+    """A payment that succeeds after the order's holds were released takes them again.
 
-    The money has moved, so the order is fulfilled even when a card was spent meanwhile;
-    that shortfall is logged for the team to settle with the customer.
+    Raises GiftCardBalanceTooLow when a card no longer covers what the order used; run it
+    in a transaction (savepoint) so that then nothing stays taken.
     """
     for use in order.gift_card_uses.select_related("card"):
         missing = use.amount_cents - _held_cents(order=order, card_id=use.card_id)
-        if missing <= 0:
-            continue
-        try:
+        if missing > 0:
             gift_card_redeem(card=use.card, amount_cents=missing, order=order)
-        except GiftCardBalanceTooLow:
-            logger.error(
-                "Order %s paid, but gift card %s no longer covers %s cents of it",
-                order.number,
-                use.card.pk,
-                missing,
-            )
 
 
 def gift_card_issue(
@@ -192,6 +196,7 @@ def gift_card_issue(
     message: str = "",
     deliver_on: date | None = None,
     expires_at: datetime | None = None,
+    pending_until: datetime | None = None,
     order_line: OrderLine | None = None,
     sequence: int | None = None,
     order: Order | None = None,
@@ -222,6 +227,7 @@ def gift_card_issue(
             message=message,
             deliver_on=deliver_on,
             expires_at=expires_at,
+            pending_until=pending_until,
             order_line=order_line,
             sequence=sequence,
             order=order,
@@ -270,6 +276,16 @@ def gift_card_void(*, card: GiftCard, order: Order | None = None) -> int:
             )
     card.refresh_from_db()
     return balance
+
+
+def gift_cards_freeze(*, cards: QuerySet[GiftCard]) -> int:
+    """Stop the cards paying (an open dispute on the order that gave them); returns how many."""
+    return cards.filter(frozen_at__isnull=True).update(frozen_at=timezone.now())
+
+
+def gift_cards_unfreeze(*, cards: QuerySet[GiftCard]) -> int:
+    """Let frozen cards pay again (the dispute was won); returns how many."""
+    return cards.filter(frozen_at__isnull=False).update(frozen_at=None)
 
 
 def gift_card_claim(*, code: str, user: AbstractBaseUser) -> GiftCard:

@@ -1,10 +1,13 @@
 """Orders and their payment state machine: placing, paying, failing, canceling, refunding.
 
 Order states: pending → paid → partially refunded → refunded; pending → failed / canceled.
-A payment that succeeds after a failed attempt or a superseded order still makes it paid:
-the money has moved, so the customer gets what they paid for. Every transition is a
-conditional UPDATE whose row count decides who did it, so repeats are no-ops on SQLite
-and PostgreSQL alike.
+A placed order holds what it uses (gift card amounts, its coupon use) until it fails, is
+canceled (superseded, abandoned) or is paid. A payment that succeeds after the order failed
+or was canceled takes all of that again, all or nothing: if every hold can be re-taken the
+order is paid and fulfilled; if any cannot, none is, nothing is delivered, and the order
+becomes "paid, needs refund" and its payment is refunded automatically. Every transition is
+a conditional UPDATE whose row count decides who did it, so repeats are no-ops on SQLite and
+PostgreSQL alike.
 """
 
 import logging
@@ -16,29 +19,28 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.services import enrollment_grant, enrollment_revoke_for_order
+from courses.services import enrollment_grant
 
 # A module import: shop.tasks calls back into this package.
 from shop import tasks
-from shop.exceptions import CartEmpty, OrderNotPayable
+from shop.exceptions import CartEmpty, CouponError, GatewayError, GiftCardError, OrderNotPayable
 from shop.models import (
     Cart,
     CartGiftCardLine,
     CartLine,
-    CouponRedemption,
-    GiftCard,
     GiftCardTransaction,
     Order,
     OrderGiftCard,
     OrderLine,
 )
+from shop.payments import get_gateway
 from shop.payments.base import PaymentGateway, PaymentRequest, PaymentState
-from shop.selectors import cart_totals, promotions_earned
+from shop.selectors import cart_totals, order_qualifying_cents, promotions_earned
 from shop.services.carts import course_check_purchasable
+from shop.services.coupons import coupon_release_for_order, coupon_take_for_order
 from shop.services.gift_cards import (
     GIFT_CARD_HOLD_MINUTES,
     gift_card_redeem,
-    gift_card_void,
     gift_cards_issue_for_line,
     gift_cards_release_for_order,
     gift_cards_retake_for_order,
@@ -49,6 +51,8 @@ logger = logging.getLogger("coachhouse.shop")
 
 PAYABLE = [Order.Status.PENDING, Order.Status.FAILED, Order.Status.CANCELED]
 REFUNDABLE = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED]
+# A pending order that holds anything is canceled (its holds released) after this long.
+ORDER_HOLD_MINUTES = GIFT_CARD_HOLD_MINUTES
 
 
 @transaction.atomic
@@ -56,9 +60,11 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
     """Turn the cart into a pending order priced on the server; the cart itself stays as is.
 
     Placing the same cart twice (a double click, a reload) returns the same pending order;
-    a changed cart supersedes (cancels) the cart's earlier pending orders. Raises CartEmpty,
-    CartTooLarge, CourseNotPurchasable, CourseAlreadyOwned or the CouponError of a coupon that
-    no longer applies.
+    a changed cart supersedes (cancels) the cart's earlier pending orders. The order takes its
+    coupon use and gift card amounts now, holding them while it is pending. Raises CartEmpty,
+    CartTooLarge, CourseNotPurchasable, CourseAlreadyOwned, the CouponError of a coupon that no
+    longer applies (CouponUsedUp when its last use was just taken) or GiftCardBalanceTooLow;
+    nothing changes then.
     """
     # Serialises concurrent checkouts of one cart on PostgreSQL; SQLite's IMMEDIATE
     # transactions already serialise writers.
@@ -117,28 +123,62 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
         )
         for line in totals.gift_card_lines
     )
+    coupon_take_for_order(order=order)
     for use in totals.gift_card_uses:
         if use.amount_cents:
             OrderGiftCard.objects.create(order=order, card=use.card, amount_cents=use.amount_cents)
             gift_card_redeem(card=use.card, amount_cents=use.amount_cents, order=order)
-    if order.gift_card_cents and order.total_cents:
+    if (order.gift_card_cents or order.coupon_id) and order.total_cents:
         tasks.schedule(
             tasks.release_abandoned_order,
-            at=timezone.now() + timedelta(minutes=GIFT_CARD_HOLD_MINUTES),
+            at=timezone.now() + timedelta(minutes=ORDER_HOLD_MINUTES),
             order_id=order.pk,
         )
     return order
 
 
+def order_release_holds(*, order: Order) -> None:
+    """Give back what the order holds: its gift card amounts and its coupon use."""
+    gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.RELEASE)
+    coupon_release_for_order(order=order)
+
+
 def order_cancel(*, order: Order) -> bool:
-    """Cancel a pending order (superseded or abandoned) and release its gift card holds."""
+    """Cancel a pending order (superseded or abandoned), release its holds and, once that
+    has committed, cancel its payment at the gateway so it can no longer be paid.
+
+    A gateway that refuses or cannot be reached is logged and changes nothing here: a
+    payment that still succeeds is handled as a late payment.
+    """
     with transaction.atomic():
         won = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
             status=Order.Status.CANCELED, updated_at=timezone.now()
         )
         if won:
-            gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.RELEASE)
+            order_release_holds(order=order)
+            reference = (
+                Order.objects.filter(pk=order.pk).values_list("gateway", "gateway_reference").get()
+            )
+            if reference[1]:
+                transaction.on_commit(
+                    lambda: _cancel_at_gateway(
+                        number=order.number, gateway_name=reference[0], reference=reference[1]
+                    )
+                )
     return bool(won)
+
+
+def _cancel_at_gateway(*, number: str, gateway_name: str, reference: str) -> None:
+    gateway = get_gateway()
+    if gateway.name != gateway_name:
+        logger.warning("Order %s: its payment is not with the %s gateway", number, gateway.name)
+        return
+    try:
+        gateway.cancel_payment(reference)
+    except GatewayError:
+        logger.warning(
+            "Order %s canceled, but its payment %s could not be", number, reference, exc_info=True
+        )
 
 
 def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentState:
@@ -185,11 +225,14 @@ def checkout_start(
 def order_fulfil(*, order: Order, charge: str = "") -> bool:
     """Mark the order paid and deliver it — exactly once, in one transaction.
 
-    Grants the enrollments, takes again any gift card holds a failed or abandoned attempt
-    released, issues bought gift cards (one per line item) and promotion rewards (one per
-    order and promotion), records the coupon use, empties the bought items from the
-    customer's carts and queues the receipt. Returns False (changing nothing) when the order
-    was already fulfilled, however often and in whatever order payment events repeat.
+    A failed or canceled order first takes again, all or nothing, the gift card amounts and
+    coupon use it released; if any of it is gone, nothing is delivered: the order becomes
+    "paid, needs refund" and its payment is refunded once the transaction commits.
+    Otherwise grants the enrollments, issues bought gift cards (one per line item) and
+    promotion rewards (one per order and promotion), empties the bought items from the
+    customer's carts and queues the receipt. Returns True only when it fulfilled the order;
+    False (changing nothing) when the order was already fulfilled (or refused), however
+    often and in whatever order payment events repeat.
     """
     with transaction.atomic():
         now = timezone.now()
@@ -201,7 +244,13 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
         if charge:
             Order.objects.filter(pk=order.pk).update(gateway_charge=charge)
         order.refresh_from_db()
-        gift_cards_retake_for_order(order=order)
+        try:
+            with transaction.atomic():
+                gift_cards_retake_for_order(order=order)
+                coupon_take_for_order(order=order)
+        except (GiftCardError, CouponError) as exc:
+            _order_needs_refund(order=order, reason=str(exc))
+            return False
         course_ids, courses = [], []
         for line in order.lines.select_related("course"):
             if line.is_gift_card:
@@ -212,14 +261,10 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
                 courses.append(line.course)
         for promotion in promotions_earned(
             courses=courses,
-            subtotal_cents=order.subtotal_cents - order.discount_cents,
+            qualifying_cents=order_qualifying_cents(order=order),
             now=order.created_at,
         ):
             promotion_reward_issue(order=order, promotion=promotion)
-        if order.coupon_id is not None:
-            CouponRedemption.objects.get_or_create(
-                order=order, defaults={"coupon_id": order.coupon_id, "user": order.user}
-            )
         carts = Cart.objects.filter(
             Q(pk=order.cart_id) | Q(user=order.user) if order.user else Q(pk=order.cart_id)
         )
@@ -238,53 +283,26 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
     return True
 
 
+def _order_needs_refund(*, order: Order, reason: str) -> None:
+    """The order was paid but cannot be fulfilled: mark it and refund it after commit."""
+    Order.objects.filter(pk=order.pk).update(
+        status=Order.Status.NEEDS_REFUND, failure_message=reason[:255], updated_at=timezone.now()
+    )
+    logger.error("Order %s paid late but not fulfilled (%s); refunding it", order.number, reason)
+    transaction.on_commit(lambda: tasks.refund_unfulfilled_order.enqueue(order_id=order.pk))
+
+
 def order_fail(*, order: Order, message: str = "") -> bool:
-    """A pending order's payment failed; nothing is granted, its gift card holds are released
-    and the cart stays as it was."""
+    """A pending order's payment failed; nothing is granted, its holds (gift card amounts,
+    coupon use) are released and the cart stays as it was."""
     with transaction.atomic():
         updated = Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
             status=Order.Status.FAILED, failure_message=message[:255], updated_at=timezone.now()
         )
         if updated:
-            gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.RELEASE)
+            order_release_holds(order=order)
     order.refresh_from_db()
     return bool(updated)
-
-
-def order_record_refund(*, order: Order, refunded_cents: int) -> bool:
-    """Record the provider's cumulative refunded amount for a paid order.
-
-    A full refund revokes the enrollments the order granted, credits back what gift cards
-    paid and voids the unspent balance of cards the order bought or earned; a partial one
-    keeps them. Only
-    a larger amount than already recorded changes anything, so repeats are no-ops. A refund
-    that arrives before the payment's success event proves the payment, so it fulfils first.
-    """
-    with transaction.atomic():
-        if order.status in PAYABLE:
-            order_fulfil(order=order)
-        refunded_cents = min(refunded_cents, order.total_cents)
-        status = (
-            Order.Status.REFUNDED
-            if refunded_cents >= order.total_cents
-            else Order.Status.PARTIALLY_REFUNDED
-        )
-        now = timezone.now()
-        updated = Order.objects.filter(
-            pk=order.pk, status__in=REFUNDABLE, refunded_cents__lt=refunded_cents
-        ).update(refunded_cents=refunded_cents, status=status, refunded_at=now, updated_at=now)
-        if not updated:
-            return False
-        if status == Order.Status.REFUNDED:
-            enrollment_revoke_for_order(order=order)
-            gift_cards_release_for_order(order=order, kind=GiftCardTransaction.Kind.REFUND_CREDIT)
-            for card in GiftCard.objects.filter(Q(order_line__order=order) | Q(order=order)):
-                gift_card_void(card=card, order=order)
-        transaction.on_commit(
-            lambda: tasks.send_order_email.enqueue(order_id=order.pk, kind="refund")
-        )
-    order.refresh_from_db()
-    return True
 
 
 def order_apply_payment(*, order: Order, payment: PaymentState) -> None:
@@ -308,9 +326,11 @@ def order_apply_payment(*, order: Order, payment: PaymentState) -> None:
 
 
 def orders_release_abandoned(*, now: datetime | None = None) -> int:
-    """Cancel pending orders older than the hold time that hold gift cards; returns how many."""
-    cutoff = (now or timezone.now()) - timedelta(minutes=GIFT_CARD_HOLD_MINUTES)
-    stale = Order.objects.filter(
-        status=Order.Status.PENDING, gift_card_cents__gt=0, created_at__lt=cutoff
+    """Cancel pending orders older than the hold time that hold gift card amounts or a coupon
+    use; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=ORDER_HOLD_MINUTES)
+    stale = Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff).filter(
+        Q(gift_card_cents__gt=0)
+        | Q(coupon_redemption__isnull=False, coupon_redemption__released_at__isnull=True)
     )
     return sum(order_cancel(order=order) for order in stale)

@@ -1,5 +1,6 @@
 """Gift cards: buying one into the cart, paying with a code, claiming, My account's list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shop.exceptions import GiftCardError, ShopError
 from shop.forms import GiftCardCodeForm, GiftCardPurchaseForm, ItemForm
 from shop.models import GiftCardDenomination
-from shop.selectors import CART_COOKIE, gift_cards_for
+from shop.selectors import CART_COOKIE, REWARD_PAYS_COURSES_ONLY, gift_cards_for
 from shop.services import (
     cart_add_gift_card,
     cart_apply_gift_card,
@@ -123,4 +124,9 @@ def claim_gift_card(request):
 def gift_card_list(request):
     """My account → Gift cards: claimed cards with balance and history."""
     cards = gift_cards_for(user=request.user)
-    return private(render(request, "shop/gift_card_list.html", {"cards": cards}))
+    context = {
+        "cards": cards,
+        "refund_window_days": settings.SHOP_REFUND_WINDOW_DAYS,
+        "reward_note": REWARD_PAYS_COURSES_ONLY,
+    }
+    return private(render(request, "shop/gift_card_list.html", context))

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shop.exceptions import GatewayError, PaymentDeclined, ShopError
+from shop.exceptions import GatewayError, OrderNotPayable, PaymentDeclined, ShopError
 from shop.models import Order
 from shop.payments import get_gateway
 from shop.payments.webhooks import WebhookInvalid, webhook_receive
 from shop.selectors import cart_totals, orders_for
-from shop.services import checkout_start, order_apply_payment
+from shop.services import PAYABLE, checkout_start, order_apply_payment
 from shop.views.carts import private, visitor_cart
 
 logger = logging.getLogger("coachhouse.shop")
@@ -75,6 +75,16 @@ def _after_payment(request, order: Order):
     if order.status == Order.Status.FAILED:
         messages.error(request, str(PaymentDeclined(order.failure_message)))
         return redirect("shop:cart")
+    if order.paid_but_not_fulfilled:
+        messages.error(
+            request,
+            f"Order {order.number} was canceled (or its payment failed) before your payment "
+            "arrived, and what it held has gone, so it could not be completed. Your payment "
+            f"{'has been' if order.status == Order.Status.REFUNDED else 'is being'} refunded "
+            "in full.",
+        )
+    elif order.status == Order.Status.CANCELED:
+        messages.error(request, str(OrderNotPayable(order.number)))
     return redirect(order)
 
 
@@ -87,6 +97,7 @@ def test_payment(request, number):
     if not gateway.offers_test_payment_page or order.gateway != gateway.name:
         raise Http404("This order is not paid through the test gateway.")
     if order.status != Order.Status.PENDING:
+        # A canceled order (superseded, abandoned) is refused here: its holds are released.
         return _after_payment(request, order)
     if request.method == "POST":
         payment = gateway.settle_test_payment(
@@ -143,7 +154,9 @@ def stripe_payment(request, number):
 def payment_return(request, number):
     """Stripe sends the customer back here; we ask Stripe rather than wait for the webhook."""
     order = _customer_order(request, number)
-    if order.gateway_reference and order.status == Order.Status.PENDING:
+    # A canceled or failed order is asked about too: a payment that went through after all
+    # is a late payment, fulfilled or refunded by `order_apply_payment`.
+    if order.gateway_reference and order.status in PAYABLE:
         try:
             order_apply_payment(
                 order=order, payment=get_gateway().retrieve_payment(order.gateway_reference)

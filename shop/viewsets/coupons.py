@@ -21,6 +21,8 @@ class CouponViewSet(ModelViewSet):
         MoneyColumn("amount_off_cents", label="Amount off"),
         "is_active",
         "ends_at",
+        "uses_count",
+        "max_uses",
     ]
     list_filter = ["kind", "is_active"]
     search_fields = ["code"]

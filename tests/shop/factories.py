@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from shop.models import GiftCard, GiftCardDenomination, Promotion
+from shop.models import GiftCard, GiftCardDenomination, Order, Promotion
 from shop.services import gift_card_issue
 
 
@@ -39,3 +39,18 @@ class PromotionFactory(factory.django.DjangoModelFactory):
 def issue_card(amount_cents: int = 10000, **kwargs) -> GiftCard:
     """A manually issued card, through the service so its ledger starts right."""
     return gift_card_issue(amount_cents=amount_cents, source=GiftCard.Source.MANUAL, **kwargs)
+
+
+def bare_order(user=None, **fields) -> Order:
+    """A pending $1 order made directly (no cart, no lines), for services that take an order."""
+    return Order.objects.create(
+        user=user,
+        email=user.email if user else "a@example.com",
+        **{
+            "subtotal_cents": 100,
+            "total_cents": 100,
+            "currency": "USD",
+            "gateway": "test",
+            **fields,
+        },
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from shop.exceptions import CouponExpired
 from shop.models import Cart, CartLine, Coupon, CouponRedemption, Order
 from shop.selectors import cart_totals, coupon_discount_cents
-from shop.services import coupon_validate
+from shop.services import coupon_take_for_order, coupon_validate
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,9 @@ def _paid_order_with(coupon, user=None):
         total_cents=100,
         currency="USD",
         status="paid",
+        coupon=coupon,
     )
-    CouponRedemption.objects.create(coupon=coupon, order=order, user=user)
+    coupon_take_for_order(order=order)
 
 
 def test_a_percent_coupon_applies_case_insensitively_and_shows_the_discount(client, cart):
@@ -95,7 +96,7 @@ def test_a_coupon_for_other_courses_is_not_valid_for_this_cart(client, cart, sec
 def test_a_coupon_at_its_total_limit_is_used_up(client, cart):
     coupon = Coupon.objects.create(code="ONCE", percent_off=10, max_uses=1)
     _paid_order_with(coupon)
-    assert "Coupon ONCE has reached its usage limit." in _apply(client, "ONCE")
+    assert "Coupon ONCE has been used up." in _apply(client, "ONCE")
 
 
 def test_a_coupon_at_its_per_customer_limit_is_refused_to_that_customer(client, user, course):

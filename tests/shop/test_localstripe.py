@@ -134,3 +134,20 @@ def test_a_refund_at_stripe_revokes_access(localstripe, placed_order, client):
     placed_order.refresh_from_db()
     assert placed_order.status == "refunded"
     assert not Enrollment.objects.get().is_active
+
+
+def test_a_superseded_orders_payment_intent_is_canceled_and_can_no_longer_be_paid(
+    localstripe, placed_order, client, second_course
+):
+    client.post(reverse("shop:cart_add"), {"course": second_course.pk})
+    client.post(reverse("shop:checkout"))
+    placed_order.refresh_from_db()
+    assert placed_order.status == "canceled"
+    intent = localstripe_request(
+        localstripe, "GET", f"/v1/payment_intents/{placed_order.gateway_reference}"
+    )
+    assert intent["status"] == "canceled"
+    assert "error" in _confirm(localstripe, placed_order, "pm_card_visa")
+    placed_order.refresh_from_db()
+    assert placed_order.status == "canceled"
+    assert not Enrollment.objects.exists()

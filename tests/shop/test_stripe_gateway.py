@@ -5,9 +5,13 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from shop.payments import get_gateway
-from shop.payments.base import WebhookInvalid
+from shop.payments.base import RefundState, WebhookInvalid
 from shop.payments.local import TestGateway
-from shop.payments.stripe_gateway import StripeGateway, payment_state_from_intent
+from shop.payments.stripe_gateway import (
+    StripeGateway,
+    payment_state_from_intent,
+    refund_state_from_refund,
+)
 
 
 def _intent(**fields):
@@ -115,3 +119,44 @@ def test_a_gateway_without_a_test_page_cannot_settle_a_test_payment():
         StripeGateway(secret_key="sk_test_x").settle_test_payment(
             reference="pi_1", amount_cents=100, approve=True
         )
+
+
+def test_the_test_gateway_refunds_at_once_with_an_id_the_idempotency_key_fixes():
+    refund = TestGateway().refund_payment(
+        reference="test_CH-1", amount_cents=4900, idempotency_key="refund-CH-1"
+    )
+    assert refund == RefundState(
+        reference="test_refund_refund-CH-1",
+        payment_reference="test_CH-1",
+        amount_cents=4900,
+        status="succeeded",
+    )
+    again = TestGateway().refund_payment(
+        reference="test_CH-1", amount_cents=4900, idempotency_key="refund-CH-1"
+    )
+    assert again.reference == refund.reference
+
+
+def test_the_test_gateway_cancels_a_payment():
+    state = TestGateway().cancel_payment("test_CH-1")
+    assert (state.reference, state.status) == ("test_CH-1", "canceled")
+
+
+@pytest.mark.parametrize(
+    ("stripe_status", "status"),
+    [
+        ("succeeded", "succeeded"),
+        ("pending", "pending"),
+        ("requires_action", "pending"),
+        ("failed", "failed"),
+        ("canceled", "failed"),
+    ],
+)
+def test_refund_statuses_map_onto_the_stores_three(stripe_status, status):
+    refund = refund_state_from_refund(
+        {"id": "re_1", "amount": 500, "status": stripe_status, "payment_intent": "pi_1"},
+        payment_reference="pi_1",
+    )
+    assert refund == RefundState(
+        reference="re_1", payment_reference="pi_1", amount_cents=500, status=status
+    )

@@ -1,5 +1,6 @@
-"""Do the store's time-based work that is due: release abandoned orders' gift card holds,
-send gift cards whose delivery date has come, write off expired balances.
+"""Do the store's time-based work that is due: release abandoned orders' holds (gift card
+amounts, coupon uses), send gift cards whose delivery date has come, write off expired
+balances.
 
 With the database task backend these happen on time by themselves (tasks are scheduled
 with `run_after`); this command is the safety net, and the way on backends that cannot
@@ -12,7 +13,10 @@ from shop.services import gift_cards_deliver_due, gift_cards_expire_due, orders_
 
 
 class Command(BaseCommand):
-    help = "Release abandoned orders' gift card holds, deliver due gift cards, expire balances."
+    help = (
+        "Release abandoned orders' gift card holds and coupon uses, deliver due gift cards, "
+        "expire balances."
+    )
 
     def handle(self, *args, **options):
         released = orders_release_abandoned()
