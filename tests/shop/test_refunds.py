@@ -204,9 +204,9 @@ def test_the_receipt_says_the_reward_becomes_usable_after_the_refund_window(
 
 
 def test_the_promotion_form_warns_when_the_reward_is_worth_a_course_and_still_saves(
-    client, editor, second_course
+    client, shop_manager, second_course
 ):
-    client.force_login(editor)
+    client.force_login(shop_manager)
     response = client.post(
         reverse("promotion:add"),
         {
@@ -227,9 +227,9 @@ def test_the_promotion_form_warns_when_the_reward_is_worth_a_course_and_still_sa
 
 
 def test_the_promotion_form_does_not_warn_for_a_reward_below_every_course_price(
-    client, editor, course
+    client, shop_manager, course
 ):
-    client.force_login(editor)
+    client.force_login(shop_manager)
     response = client.post(
         reverse("promotion:add"),
         {
