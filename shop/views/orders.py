@@ -20,6 +20,7 @@ from shop.payments.webhooks import WebhookInvalid, webhook_receive
 from shop.selectors import cart_totals, orders_for
 from shop.services import PAYABLE, checkout_start, order_apply_payment
 from shop.views.carts import private, visitor_cart
+from website.absolute_urls import absolute_url
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -142,9 +143,7 @@ def stripe_payment(request, number):
         "order": order,
         "client_secret": payment.client_secret,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-        "return_url": request.build_absolute_uri(
-            reverse("shop:payment_return", kwargs={"number": number})
-        ),
+        "return_url": absolute_url(reverse("shop:payment_return", kwargs={"number": number})),
     }
     return private(render(request, "shop/stripe_payment.html", context))
 

@@ -78,6 +78,14 @@ def test_the_payment_page_hands_the_client_secret_to_the_payment_element(placed_
     assert "https://js.stripe.com" in page["Content-Security-Policy"]
 
 
+def test_stripe_returns_the_customer_to_the_site_url_not_the_requests_host(
+    placed_order, client, settings
+):
+    page = client.get(reverse("shop:stripe_payment", args=[placed_order.number]))
+    back = settings.SITE_URL + reverse("shop:payment_return", args=[placed_order.number])
+    assert f'data-return-url="{back}"' in page.content.decode()
+
+
 def test_a_visa_payment_is_fulfilled_by_the_real_signed_webhook(
     localstripe, placed_order, user, course
 ):
