@@ -1,9 +1,9 @@
-"""Twenty customers check out with a once-only coupon at the same moment (PostgreSQL)."""
+"""Twenty customers check out with a once-only coupon at the same moment (SQLite and PostgreSQL)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from shop.exceptions import CouponAlreadyUsed, CouponUsedUp
 from shop.models import Cart, CartLine, Coupon, CouponRedemption, Order
@@ -12,14 +12,7 @@ from shop.services import checkout_start, coupon_take_for_order, order_apply_pay
 from tests.factories import UserFactory
 from tests.shop.factories import bare_order
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="SQLite's in-memory test database is private to one connection; "
-        "CI runs this on PostgreSQL",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_twenty_concurrent_checkouts_with_a_once_only_coupon_leave_one_paid_order_with_it(course):
