@@ -6,11 +6,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from shop.exceptions import ShopError
-from shop.selectors import CART_COOKIE
-from shop.services import cart_apply_coupon, cart_get_or_create, cart_remove_coupon
-from shop.views.carts import remember_cart, visitor_cart
-from shop.views.rate_limits import rate_limited
-from website import ratelimits
+from shop.services import cart_apply_coupon, cart_remove_coupon
+from shop.views.carts import visitor_cart
+from shop.views.rate_limits import apply_code
 
 
 class CouponForm(forms.Form):
@@ -19,23 +17,15 @@ class CouponForm(forms.Form):
 
 @require_POST
 def coupon_apply(request):
-    form = CouponForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter a coupon code.")
-        return redirect("shop:cart")
-    if rate_limited(request, "coupon_code", what="coupon"):
-        return redirect("shop:cart")
-    cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
-    try:
-        coupon = cart_apply_coupon(cart=cart, code=form.cleaned_data["code"], user=request.user)
-    except ShopError as exc:
-        ratelimits.count(request, "coupon_code")
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Coupon {coupon.code} applied.")
-    response = redirect("shop:cart")
-    remember_cart(request, response, cart)
-    return response
+    return apply_code(
+        request,
+        CouponForm(request.POST),
+        action="coupon_code",
+        what="coupon",
+        apply=cart_apply_coupon,
+        refusals=ShopError,
+        applied=lambda coupon: f"Coupon {coupon.code} applied.",
+    )
 
 
 @require_POST

@@ -19,7 +19,7 @@ from shop.services import (
     gift_card_claim,
 )
 from shop.views.carts import private, remember_cart, visitor_cart
-from shop.views.rate_limits import rate_limited
+from shop.views.rate_limits import apply_code, rate_limited
 from website import ratelimits
 
 
@@ -69,23 +69,15 @@ def gift_card_line_remove(request):
 @require_POST
 def gift_card_apply(request):
     """Pay part or all of the cart with a gift card code (failed codes are rate-limited)."""
-    form = GiftCardCodeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter a gift card code.")
-        return redirect("shop:cart")
-    if rate_limited(request, "gift_card_code", what="gift card"):
-        return redirect("shop:cart")
-    cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
-    try:
-        card = cart_apply_gift_card(cart=cart, code=form.cleaned_data["code"], user=request.user)
-    except GiftCardError as exc:
-        ratelimits.count(request, "gift_card_code")
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Gift card {card.display_code} applied.")
-    response = redirect("shop:cart")
-    remember_cart(request, response, cart)
-    return response
+    return apply_code(
+        request,
+        GiftCardCodeForm(request.POST),
+        action="gift_card_code",
+        what="gift card",
+        apply=cart_apply_gift_card,
+        refusals=GiftCardError,
+        applied=lambda card: f"Gift card {card.display_code} applied.",
+    )
 
 
 @require_POST
