@@ -6,7 +6,7 @@ import factory
 from wagtail.rich_text import RichText
 from wagtail.test.utils.wagtail_factories import DocumentFactory, ImageFactory, PageFactory
 
-from website.content.models import ArticlePage, Category, EpisodePage
+from website.content.models import ArticlePage, Category, EpisodePage, StandardPage
 
 __all__ = [
     "ArticlePageFactory",
@@ -14,6 +14,7 @@ __all__ = [
     "DocumentFactory",
     "EpisodePageFactory",
     "ImageFactory",
+    "StandardPageFactory",
     "publish",
 ]
 
@@ -58,3 +59,15 @@ class ArticlePageFactory(PageFactory):
 
     class Meta:
         model = ArticlePage
+
+
+class StandardPageFactory(PageFactory):
+    title = factory.Sequence(lambda n: f"About part {n}")
+    slug = factory.Sequence(lambda n: f"about-{n}")
+    intro = "What this page is about."
+    body = factory.LazyFunction(
+        lambda: [("paragraph", RichText("<p>We refund any course within the window.</p>"))]
+    )
+
+    class Meta:
+        model = StandardPage

@@ -11,6 +11,7 @@ from tests.content.factories import (
     CategoryFactory,
     EpisodePageFactory,
     ImageFactory,
+    StandardPageFactory,
 )
 from tests.courses.factories import CoursePageFactory
 from trainers.models import TrainerDirectoryPage
@@ -23,6 +24,7 @@ from website.content.models import (
     HomeFeaturedCourse,
     HomePage,
     RelatedEpisode,
+    StandardPage,
 )
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +65,19 @@ class _Buttons(HTMLParser):
         (
             HomePage,
             {Page},
-            {EpisodeIndexPage, ArticleIndexPage, CourseIndexPage, TrainerDirectoryPage},
+            {
+                EpisodeIndexPage,
+                ArticleIndexPage,
+                CourseIndexPage,
+                TrainerDirectoryPage,
+                StandardPage,
+            },
         ),
         (EpisodeIndexPage, {HomePage}, {EpisodePage}),
         (EpisodePage, {EpisodeIndexPage}, set()),
         (ArticleIndexPage, {HomePage}, {ArticlePage}),
         (ArticlePage, {ArticleIndexPage}, set()),
+        (StandardPage, {HomePage, StandardPage}, {StandardPage}),
     ],
 )
 def test_every_page_type_sits_only_where_the_site_tree_expects_it(page_type, parents, children):
@@ -339,3 +348,32 @@ def test_preview_renders_every_page_type(
     for page in pages:
         response = page.make_preview_request()
         assert response.status_code == 200, page
+
+
+def test_standard_page_shows_its_intro_and_body_with_the_seo_head(client, home_page):
+    page = StandardPageFactory(
+        parent=home_page,
+        title="Refund policy",
+        slug="refund-policy",
+        intro="Fourteen days, no questions asked.",
+        search_description="",
+    )
+
+    response = client.get(page.url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Refund policy</h1>" in html
+    assert "Fourteen days, no questions asked." in html
+    assert "We refund any course within the window." in html
+    # With no search description of its own, the intro describes the page when shared.
+    assert '<meta property="og:description" content="Fourteen days, no questions asked.">' in html
+    assert '<link rel="canonical" href="http://coachhouse.test:8123/refund-policy/">' in html
+
+
+def test_standard_pages_nest_under_each_other(client, home_page):
+    legal = StandardPageFactory(parent=home_page, title="Legal", slug="legal")
+    terms = StandardPageFactory(parent=legal, title="Terms", slug="terms")
+
+    assert client.get("/legal/terms/").status_code == 200
+    assert terms.get_parent().specific == legal

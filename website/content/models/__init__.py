@@ -9,6 +9,7 @@ from website.content.models.episodes import (
     RelatedEpisode,
 )
 from website.content.models.home import HomeFeaturedCourse, HomePage
+from website.content.models.pages import StandardPage
 from website.content.models.taxonomy import ArticlePageTag, Category, EpisodePageTag
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "HomeFeaturedCourse",
     "HomePage",
     "RelatedEpisode",
+    "StandardPage",
 ]

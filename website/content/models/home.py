@@ -55,6 +55,7 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
         "content.ArticleIndexPage",
         "courses.CourseIndexPage",
         "trainers.TrainerDirectoryPage",
+        "content.StandardPage",
     ]
     max_count = 1
 
