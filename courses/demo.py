@@ -120,7 +120,12 @@ def seed(*, stdout) -> None:
                 price_cents=price,
                 compare_at_price_cents=compare_at,
                 learning_outcomes=outcomes,
-                trailer=[("video", {"title": f"{title} — trailer", "url": DEMO_VIDEO})],
+                trailer=[
+                    (
+                        "video",
+                        {"title": f"{title} — trailer", "url": DEMO_VIDEO, "duration": "1:30"},
+                    )
+                ],
                 description=[
                     ("heading", "About this course"),
                     (
@@ -137,7 +142,12 @@ def seed(*, stdout) -> None:
                     title=lesson_title,
                     duration_minutes=minutes,
                     is_free_preview=is_free,
-                    video=[("video", {"title": lesson_title, "url": DEMO_VIDEO})],
+                    video=[
+                        (
+                            "video",
+                            {"title": lesson_title, "url": DEMO_VIDEO, "duration": f"{minutes}:00"},
+                        )
+                    ],
                     body=f"<p>Follow along, then practise “{lesson_title}” daily this week.</p>",
                     resources=[("document", worksheet)]
                     if slug == "the-balance-gym" and not is_free

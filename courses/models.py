@@ -16,6 +16,7 @@ from shop.money import decimal_amount
 from website.absolute_urls import absolute_url
 from website.content.blocks import VideoBlock
 from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
+from website.content.video import iso_duration
 
 
 class CourseIndexPage(SeoHeadMixin, Page):
@@ -160,7 +161,7 @@ class CoursePage(SeoHeadMixin, Page):
             "hasCourseInstance": {
                 "@type": "CourseInstance",
                 "courseMode": "Online",
-                **({"courseWorkload": f"PT{minutes}M"} if minutes else {}),
+                **({"courseWorkload": iso_duration(minutes * 60)} if minutes else {}),
             },
         }
         if self.hero_image:

@@ -200,3 +200,64 @@ def test_categories_are_edited_as_snippets_in_the_admin(admin_client):
 
     assert response.status_code == 302
     assert Category.objects.filter(slug="breathing", name="Breathing").exists()
+
+
+def _video_with_length(length: str):
+    return streamfield(
+        [
+            (
+                "video",
+                {
+                    "title": "Walking backward",
+                    "url": "https://youtu.be/dQw4w9WgXcQ",
+                    "file": "",
+                    "captions": "",
+                    "poster": "",
+                    "duration": length,
+                },
+            )
+        ]
+    )
+
+
+def test_an_editor_sets_the_video_length_and_the_episode_shows_it_and_tells_search_engines(
+    admin_client, episode_index
+):
+    response = admin_client.post(
+        add_url(episode_index),
+        {**episode_form(video=_video_with_length("75:30")), "action-publish": "action-publish"},
+    )
+
+    assert response.status_code == 302
+    episode = EpisodePage.objects.get()
+    assert episode.video_value["duration"] == "1:15:30"
+    admin_client.logout()
+    html = admin_client.get(episode.url).content.decode()
+    assert '<time datetime="PT1H15M30S">1:15:30</time>' in html
+    assert '"duration": "PT1H15M30S"' in html
+
+
+@pytest.mark.parametrize(
+    ("length", "message"),
+    [
+        ("-5:00", "A length cannot be negative."),
+        ("0:00", "A length must be at least one second (0:01)."),
+        ("10:00:01", "10:00:01 is longer than 10 hours: enter the real length of the video"),
+        ("999:59", "16:39:59 is longer than 10 hours"),
+        ("twelve", "Enter the length as minutes:seconds (12:30) or hours:minutes:seconds"),
+        ("12:75", "Enter the length as minutes:seconds (12:30)"),
+        ("1:75:00", "Enter the length as minutes:seconds (12:30)"),
+        ("12.5", "Enter the length as minutes:seconds (12:30)"),
+    ],
+)
+def test_a_negative_absurd_or_malformed_video_length_is_a_form_error_that_saves_nothing(
+    admin_client, episode_index, length, message
+):
+    response = admin_client.post(
+        add_url(episode_index),
+        {**episode_form(video=_video_with_length(length)), "action-publish": "action-publish"},
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not EpisodePage.objects.exists()

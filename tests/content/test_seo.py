@@ -100,6 +100,37 @@ def test_episode_json_ld_is_a_video_object_with_a_clip_per_timestamped_highlight
     ]
 
 
+def test_a_video_length_is_the_video_objects_duration_and_ends_its_last_clip(client, episode_index):
+    video = {"title": "Drill", "url": "https://youtu.be/dQw4w9WgXcQ", "duration": "6:48"}
+    episode = EpisodePageFactory(
+        parent=episode_index,
+        video=[("video", video)],
+        highlights=[
+            EpisodeHighlight(text="Introduction", timestamp="0:00"),
+            EpisodeHighlight(text="Tips", timestamp="2:20"),
+        ],
+    )
+
+    data = by_type(head_of(client, episode.url).json_ld, "VideoObject")
+
+    assert data["duration"] == "PT6M48S"
+    assert [(c["startOffset"], c["endOffset"]) for c in data["hasPart"]] == [(0, 140), (140, 408)]
+
+
+def test_a_video_without_a_length_has_no_duration_and_its_last_clip_no_end(client, episode_index):
+    video = {"title": "Drill", "url": "https://youtu.be/dQw4w9WgXcQ"}
+    episode = EpisodePageFactory(
+        parent=episode_index,
+        video=[("video", video)],
+        highlights=[EpisodeHighlight(text="Tips", timestamp="2:20")],
+    )
+
+    data = by_type(head_of(client, episode.url).json_ld, "VideoObject")
+
+    assert "duration" not in data
+    assert "endOffset" not in data["hasPart"][0]
+
+
 def test_json_ld_cannot_close_its_script_element(client, article_index):
     article = ArticlePageFactory(parent=article_index, title="</script><script>alert(1)</script>")
 

@@ -60,3 +60,26 @@ def test_the_facade_carries_the_privacy_enhanced_player_url_for_the_click_handle
         in html
     )
     assert re.search(r'<script src="/static/js/video-facade.js" defer></script>', html)
+
+
+def test_the_facade_shows_the_video_length_as_a_time_element_inside_its_button(client, seeded):
+    html = client.get("/episodes/backward-walking-for-back-pain/").content.decode()
+    facade = re.search(r'<button type="button" class="video__facade".*?</button>', html, re.S)[0]
+
+    assert re.search(
+        r'<span class="video__length"><span class="visually-hidden">Length </span>'
+        r'<time datetime="PT6M48S">6:48</time></span>',
+        facade,
+    )
+
+
+def test_course_trailers_and_lessons_show_their_length_on_the_facade(client, seeded):
+    from courses.models import LessonPage
+
+    course = client.get("/courses/the-balance-gym/").content.decode()
+    lesson = LessonPage.objects.live().filter(is_free_preview=True).first()
+    lesson_html = client.get(lesson.url).content.decode()
+
+    assert '<time datetime="PT1M30S">1:30</time>' in course
+    minutes = lesson.duration_minutes
+    assert f'<time datetime="PT{minutes}M">{minutes}:00</time>' in lesson_html

@@ -7,14 +7,59 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from website.content.video import parse_video_url
+from website.content.video import (
+    MAX_VIDEO_SECONDS,
+    clock_label,
+    iso_duration,
+    parse_clock,
+    parse_video_url,
+)
+
+LENGTH_FORMAT = "Enter the length as minutes:seconds (12:30) or hours:minutes:seconds (1:02:30)."
+
+
+class VideoValue(blocks.StructValue):
+    """A video block's value, with its length (the editor's "12:30") in the forms pages need."""
+
+    @property
+    def duration_seconds(self) -> int | None:
+        return parse_clock(self.get("duration") or "")
+
+    @property
+    def duration_label(self) -> str:
+        seconds = self.duration_seconds
+        return clock_label(seconds) if seconds else ""
+
+    @property
+    def duration_iso(self) -> str:
+        seconds = self.duration_seconds
+        return iso_duration(seconds) if seconds else ""
+
+
+def length_error(text: str) -> str | None:
+    """Why an editor's video length is refused, or None when it is a plausible length."""
+    text = text.strip()
+    if text.startswith("-"):
+        return "A length cannot be negative. " + LENGTH_FORMAT
+    seconds = parse_clock(text)
+    if seconds is None:
+        return LENGTH_FORMAT
+    if seconds == 0:
+        return "A length must be at least one second (0:01)."
+    if seconds > MAX_VIDEO_SECONDS:
+        return (
+            f"{clock_label(seconds)} is longer than {MAX_VIDEO_SECONDS // 3600} hours: "
+            "enter the real length of the video, e.g. 12:30 or 1:02:30."
+        )
+    return None
 
 
 class VideoBlock(blocks.StructBlock):
     """A video rendered as a light facade: nothing is requested from the provider until play.
 
     Either a YouTube/Vimeo URL or a self-hosted file (a Wagtail document), with optional
-    WebVTT captions for the file and an optional poster image.
+    WebVTT captions for the file, an optional poster image and an optional length (shown on
+    the poster, and the VideoObject's `duration`).
     """
 
     title = blocks.CharBlock(
@@ -24,10 +69,18 @@ class VideoBlock(blocks.StructBlock):
     file = DocumentChooserBlock(required=False, label="Self-hosted video file (MP4 or WebM)")
     captions = DocumentChooserBlock(required=False, label="Captions (WebVTT .vtt file)")
     poster = ImageChooserBlock(required=False)
+    duration = blocks.CharBlock(
+        required=False,
+        max_length=8,
+        label="Length",
+        help_text="How long the video runs, e.g. 12:30 or 1:02:30. Shown on the poster and "
+        "given to search engines.",
+    )
 
     class Meta:
         icon = "media"
         template = "blocks/video.html"
+        value_class = VideoValue
 
     def clean(self, value):
         value = super().clean(value)
@@ -38,6 +91,11 @@ class VideoBlock(blocks.StructBlock):
             errors["url"] = ErrorList(
                 [ValidationError("Give a provider URL or choose a video file.")]
             )
+        if value.get("duration"):
+            if problem := length_error(value["duration"]):
+                errors["duration"] = ErrorList([ValidationError(problem)])
+            else:  # stored as it reads on the poster: "75:00" becomes "1:15:00"
+                value["duration"] = clock_label(parse_clock(value["duration"]))
         captions = value.get("captions")
         if captions and not captions.file.name.lower().endswith(".vtt"):
             errors["captions"] = ErrorList(

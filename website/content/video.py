@@ -51,3 +51,45 @@ def parse_video_url(url: str) -> ProviderVideo | None:
         if numeric:
             return ProviderVideo("vimeo", numeric[0])
     return None
+
+
+# Longer than this is a typo (an hour typed into the minutes), not a video of ours.
+MAX_VIDEO_SECONDS = 10 * 60 * 60
+
+
+def parse_clock(text: str) -> int | None:
+    """Seconds of a clock reading, "m:ss" (minutes may run past 59) or "h:mm:ss"; else None.
+
+    "4:05" → 245, "75:00" → 4500, "1:02:03" → 3723. Seconds (and minutes after hours) run
+    00 to 59, so "4:75" and "1:75:00" are None, as is anything signed or fractional.
+    """
+    parts = (text or "").strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    *leading, seconds = (int(p) for p in parts)
+    if len(parts[-1]) != 2 or seconds > 59:
+        return None
+    if len(parts) == 3:
+        hours, minutes = leading
+        if len(parts[1]) != 2 or minutes > 59 or len(parts[0]) > 2:
+            return None
+        return hours * 3600 + minutes * 60 + seconds
+    if len(parts[0]) > 3:
+        return None
+    return leading[0] * 60 + seconds
+
+
+def clock_label(seconds: int) -> str:
+    """How a length reads on the poster: 245 → "4:05", 3723 → "1:02:03"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def iso_duration(seconds: int) -> str:
+    """ISO 8601 duration (schema.org `duration`, HTML `<time datetime>`): 3723 → "PT1H2M3S"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    parts.append(f"{seconds}S" if seconds or not (hours or minutes) else "")
+    return "PT" + "".join(parts)

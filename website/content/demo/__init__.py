@@ -186,6 +186,7 @@ def _create_episode(spec: dict, *, palette: tuple[str, str], course: Page | None
                     "title": spec["title"],
                     "url": DEMO_VIDEO_URL.format(number=spec["number"]),
                     "poster": poster,
+                    "duration": spec["duration"],
                 },
             )
         ],
@@ -239,6 +240,7 @@ def seed(*, stdout) -> None:
             "tags": ["backward walking", "retro-walking", "vestibular"],
             "summary": episode_403.SUMMARY,
             "highlights": episode_403.HIGHLIGHTS,
+            "duration": episode_403.DURATION,
             "body": episode_403.BODY,
         },
         palette=PALETTES[0],

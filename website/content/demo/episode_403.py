@@ -8,6 +8,9 @@ SUMMARY = (
     "why it helps and how to start safely."
 )
 
+# The demo's own length of the video, past the last highlight.
+DURATION = "6:48"
+
 HIGHLIGHTS = [
     # (text, timestamp): the seed lists the three highlights; the timestamps are the demo's own.
     ("Introduction to retro-walking", "0:00"),

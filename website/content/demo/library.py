@@ -27,6 +27,7 @@ CATEGORIES = [
 EPISODES = [
     {
         "number": 402,
+        "duration": "5:40",
         "title": "Eye Exercises for Better Balance",
         "slug": "eye-exercises-for-better-balance",
         "date": date(2026, 11, 3),
@@ -56,6 +57,7 @@ EPISODES = [
     },
     {
         "number": 401,
+        "duration": "3:25",
         "title": "Breathing Drills to Calm Neck Tension",
         "slug": "breathing-drills-to-calm-neck-tension",
         "date": date(2026, 10, 27),
@@ -80,6 +82,7 @@ EPISODES = [
     },
     {
         "number": 400,
+        "duration": "7:02",
         "title": "The Vestibular System Explained",
         "slug": "the-vestibular-system-explained",
         "date": date(2026, 10, 20),
@@ -105,6 +108,7 @@ EPISODES = [
     },
     {
         "number": 399,
+        "duration": "4:10",
         "title": "Ankle Mobility for Runners",
         "slug": "ankle-mobility-for-runners",
         "date": date(2026, 10, 13),
@@ -125,6 +129,7 @@ EPISODES = [
     },
     {
         "number": 398,
+        "duration": "2:45",
         "title": "Desk Posture Resets in Two Minutes",
         "slug": "desk-posture-resets-in-two-minutes",
         "date": date(2026, 10, 6),

@@ -18,7 +18,7 @@ from website.content.blocks import BodyBlock, VideoBlock
 from website.content.models.caching import CachedPageMixin
 from website.content.models.seo import SeoMixin
 from website.content.models.taxonomy import EpisodePageTag
-from website.content.video import parse_video_url
+from website.content.video import parse_clock, parse_video_url
 
 TIMESTAMP = re.compile(r"^(\d{1,3}):([0-5]\d)$")
 EPISODE_SUFFIX = re.compile(r"\s*[-\u2013\u2014]\s*Episode\s+\d+\s*$")
@@ -148,13 +148,19 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
             data["contentUrl"] = absolute_url(video["file"].url)
         elif provider := parse_video_url(video.get("url") or ""):
             data["embedUrl"] = provider.embed_url.split("?")[0]
+        length = video.duration_seconds
+        if length:
+            data["duration"] = video.duration_iso
         timed = [
             (h.text, h.start_seconds) for h in self.highlights.all() if h.start_seconds is not None
         ]
         clips = []
         for position, (name, start) in enumerate(timed):
             clip = {"@type": "Clip", "name": name, "startOffset": start, "url": f"{url}?t={start}"}
+            # A clip ends where the next one starts, the last one where the video ends.
             following = [later for _, later in timed[position + 1 :] if later > start]
+            if length and length > start:
+                following.append(length)
             if following:
                 clip["endOffset"] = following[0]
             clips.append(clip)
@@ -182,8 +188,7 @@ class EpisodeHighlight(Orderable):
 
     @property
     def start_seconds(self) -> int | None:
-        match = TIMESTAMP.match(self.timestamp or "")
-        return int(match[1]) * 60 + int(match[2]) if match else None
+        return parse_clock(self.timestamp)
 
 
 class RelatedEpisode(Orderable):
