@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.selectors import Visitor
-
 from shop.exceptions import (
     GiftCardClaimedByOther,
     GiftCardEmpty,

@@ -154,9 +154,7 @@ def test_my_card_that_cannot_pay_is_refused_saying_why(shopper, user, fields, me
     assert not Cart.objects.get(user=user).gift_cards.exists()
 
 
-def test_a_reward_card_is_neither_offered_nor_applied_to_a_cart_buying_gift_cards(
-    shopper, user
-):
+def test_a_reward_card_is_neither_offered_nor_applied_to_a_cart_buying_gift_cards(shopper, user):
     reward = _claimed(user, 5000, source=GiftCard.Source.PROMOTION)
     cart = Cart.objects.get(user=user)
     cart_add_gift_card(
