@@ -69,7 +69,8 @@ def cart(request):
 
 @require_GET
 def cart_summary_json(request):
-    """The header mini-cart's numbers; personal, so never cached."""
+    """The header mini-cart's numbers and whether the visitor is signed in (pages cached for
+    anonymous visitors show the right account links from it); personal, so never cached."""
     summary = cart_summary(cart=visitor_cart(request))
     subtotal = format_money(summary.subtotal_cents, settings.SITE_CURRENCY)
     items = "item" if summary.count == 1 else "items"
@@ -80,6 +81,7 @@ def cart_summary_json(request):
                 "subtotal_cents": summary.subtotal_cents,
                 "subtotal": subtotal,
                 "label": f"{subtotal} · {summary.count} {items}",
+                "signed_in": request.user.is_authenticated,
             }
         )
     )
