@@ -1,12 +1,11 @@
-"""Order and gift card emails: a text and an HTML part rendered from templates/shop/emails/."""
+"""Order and gift card emails: templates/shop/emails/ in the site's one branded layout."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from shop.models import GiftCard, Order
 from website.absolute_urls import absolute_url
+from website.emails import send_branded_email
 
 SUBJECTS = {
     "receipt": "Your receipt for order {number}",
@@ -21,15 +20,12 @@ def send_order_email_now(*, order_id: int, kind: str) -> None:
         .prefetch_related("lines__gift_cards", "reward_cards")
         .get(pk=order_id)
     )
-    context = {"order": order, "site_url": absolute_url("/").rstrip("/")}
-    message = EmailMultiAlternatives(
+    send_branded_email(
+        template=f"shop/emails/{kind}",
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{SUBJECTS[kind].format(number=order.number)}",
-        body=render_to_string(f"shop/emails/{kind}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[order.email],
+        context={"order": order},
     )
-    message.attach_alternative(render_to_string(f"shop/emails/{kind}.html", context), "text/html")
-    message.send()
 
 
 def send_gift_card_email_now(*, card_id: int) -> None:
@@ -37,12 +33,9 @@ def send_gift_card_email_now(*, card_id: int) -> None:
     card = GiftCard.objects.select_related("order_line__order").get(pk=card_id)
     claim_url = absolute_url(f"{reverse('shop:gift_card_claim')}?code={card.code}")
     buyer = card.order_line.order.email if card.order_line else ""
-    context = {"card": card, "claim_url": claim_url, "buyer": buyer}
-    message = EmailMultiAlternatives(
+    send_branded_email(
+        template="shop/emails/gift_card",
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}You have received a Coachhouse gift card",
-        body=render_to_string("shop/emails/gift_card.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[card.recipient_email],
+        context={"card": card, "claim_url": claim_url, "buyer": buyer},
     )
-    message.attach_alternative(render_to_string("shop/emails/gift_card.html", context), "text/html")
-    message.send()

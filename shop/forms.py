@@ -30,6 +30,20 @@ class GiftCardCodeForm(forms.Form):
     code = forms.CharField(max_length=40, strip=True, label="Gift card code")
 
 
+class GiftCardApplyForm(forms.Form):
+    """The cart's gift-card box: a typed code, or one of the customer's claimed cards by id
+    (the one-click "Use $X"). Only an id is sent, never an amount."""
+
+    code = forms.CharField(max_length=40, strip=True, required=False, label="Gift card code")
+    card_id = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code") and data.get("card_id") is None:
+            raise forms.ValidationError("Enter a gift card code.")
+        return data
+
+
 class ItemForm(forms.Form):
     """Names one of the cart's own rows (a gift card line or an applied card) by id."""
 

@@ -34,6 +34,8 @@ urlpatterns = [
     path("shop/gift-cards/", views.gift_card_shop, name="gift_card_shop"),
     path("shop/gift-cards/claim/", views.claim_gift_card, name="gift_card_claim"),
     path("shop/checkout/", views.checkout, name="checkout"),
+    path("shop/checkout/sign-up/", views.checkout_signup, name="checkout_signup"),
+    path("shop/checkout/log-in/", views.checkout_login, name="checkout_login"),
     path(
         "shop/checkout/<order_number:number>/test-payment/", views.test_payment, name="test_payment"
     ),

@@ -284,6 +284,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 RATE_LIMITS = {
     "newsletter_signup": "5/h/ip",
     "trainer_contact": "5/h/ip",
+    "contact_form": "5/h/ip",
     "coupon_code": "20/h/visitor,100/h/ip",
     "gift_card_code": "10/h/visitor,50/h/ip",
 }

@@ -15,12 +15,14 @@ from shop.selectors.carts import (
 from shop.selectors.coupons import coupon_discount_cents, coupon_refusal
 from shop.selectors.gift_cards import (
     REWARD_PAYS_COURSES_ONLY,
+    GiftCardOffer,
     GiftCardUse,
     LiabilityMonth,
     format_date,
     gift_card_by_code,
     gift_card_check,
     gift_card_liability,
+    gift_card_offers_for_cart,
     gift_card_uses_for_cart,
     gift_cards_for,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "REWARD_PAYS_COURSES_ONLY",
     "CartSummary",
     "CartTotals",
+    "GiftCardOffer",
     "GiftCardUse",
     "LiabilityMonth",
     "Refundable",
@@ -59,6 +62,7 @@ __all__ = [
     "gift_card_by_code",
     "gift_card_check",
     "gift_card_liability",
+    "gift_card_offers_for_cart",
     "gift_card_uses_for_cart",
     "gift_cards_for",
     "order_cards_given",

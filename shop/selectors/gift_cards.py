@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from courses.selectors import Visitor
 from shop.exceptions import (
     GiftCardClaimedByOther,
     GiftCardEmpty,
@@ -103,6 +104,44 @@ def gift_card_uses_for_cart(
         remaining -= amount
         uses.append(GiftCardUse(card=card, amount_cents=amount))
     return uses
+
+
+@dataclass(frozen=True)
+class GiftCardOffer:
+    """One of the customer's claimed cards the cart could use: "Use $X" takes `amount_cents`."""
+
+    card: GiftCard
+    amount_cents: int
+
+
+def gift_card_offers_for_cart(
+    *, cart: Cart | None, user: Visitor, payable_cents: int, holds_gift_cards: bool
+) -> list[GiftCardOffer]:
+    """The signed-in customer's claimed cards that can pay part of what is still `payable_cents`
+    of the cart now and are not applied to it yet, soonest to expire first.
+
+    Void, expired, pending, frozen and empty cards are left out, and so are promotion rewards
+    when the cart `holds_gift_cards`; the amount is what the card would take, never more than
+    its balance or what is left to pay.
+    """
+    if not user.is_authenticated or payable_cents <= 0:
+        return []
+    applied = set(cart.gift_cards.values_list("pk", flat=True)) if cart is not None else set()
+    cards = (
+        GiftCard.objects.filter(owner=user, balance_cents__gt=0)
+        .exclude(pk__in=applied)
+        .order_by(F("expires_at").asc(nulls_last=True), "pk")
+    )
+    offers = []
+    for card in cards:
+        try:
+            gift_card_check(card=card)
+        except GiftCardError:
+            continue
+        if card.is_reward and holds_gift_cards:
+            continue
+        offers.append(GiftCardOffer(card=card, amount_cents=min(card.balance_cents, payable_cents)))
+    return offers
 
 
 def gift_cards_for(*, user: AbstractBaseUser) -> QuerySet[GiftCard]:

@@ -23,6 +23,8 @@ from shop.exceptions import (
     GiftCardBalanceTooLow,
     GiftCardClaimedByOther,
     GiftCardDenominationUnavailable,
+    GiftCardNotFound,
+    GiftCardRewardNotForGiftCards,
 )
 from shop.models import (
     Cart,
@@ -85,16 +87,28 @@ def cart_remove_gift_card_line(*, cart: Cart, line_id: int) -> None:
     CartGiftCardLine.objects.filter(cart=cart, pk=line_id).delete()
 
 
-def cart_apply_gift_card(*, cart: Cart, code: str, user: Visitor) -> GiftCard:
-    """Use the gift card with this code to pay for the cart, or the GiftCardError saying why not.
+def cart_apply_gift_card(
+    *, cart: Cart, user: Visitor, code: str = "", card_id: int | None = None
+) -> GiftCard:
+    """Use a gift card to pay for the cart, or raise the GiftCardError saying why not.
 
-    A card claimed into an account pays only for that account's cart. A refused code
-    leaves the cart as it was.
+    The card is the one with this `code`, or (`card_id`, the cart's one-click "Use") one the
+    signed-in customer has claimed: an id names no one else's card. A card claimed into an
+    account pays only for that account's cart, and a promotion reward never pays for a cart
+    that buys gift cards. A refused card leaves the cart as it was.
     """
-    card = gift_card_by_code(code=code)
+    if card_id is not None:
+        owner = user.pk if user.is_authenticated else None
+        card = GiftCard.objects.filter(pk=card_id, owner_id=owner).first() if owner else None
+        if card is None:
+            raise GiftCardNotFound()
+    else:
+        card = gift_card_by_code(code=code)
     if card.owner_id is not None and card.owner_id != getattr(user, "pk", None):
         raise GiftCardClaimedByOther(card.display_code)
     gift_card_check(card=card)
+    if card.is_reward and cart.gift_card_lines.exists():
+        raise GiftCardRewardNotForGiftCards(card.display_code)
     cart.gift_cards.add(card)
     return card
 

@@ -3,6 +3,7 @@ payment pages, the payment webhook, the customer's orders). `shop.urls` names th
 """
 
 from shop.views.carts import cart, cart_add, cart_remove, cart_summary_json
+from shop.views.checkout_account import checkout_login, checkout_signup
 from shop.views.coupons import coupon_apply, coupon_remove
 from shop.views.gift_cards import (
     claim_gift_card,
@@ -28,6 +29,8 @@ __all__ = [
     "cart_remove",
     "cart_summary_json",
     "checkout",
+    "checkout_login",
+    "checkout_signup",
     "claim_gift_card",
     "coupon_apply",
     "coupon_remove",

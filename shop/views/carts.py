@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.models import CoursePage
 from shop.exceptions import ShopError
 from shop.money import format_money
-from shop.selectors import CART_COOKIE, cart_for, cart_summary, cart_totals
+from shop.selectors import (
+    CART_COOKIE,
+    cart_for,
+    cart_summary,
+    cart_totals,
+    gift_card_offers_for_cart,
+)
 from shop.services import cart_add_course, cart_get_or_create, cart_remove_course
 
 CART_COOKIE_AGE = 60 * 60 * 24 * 60
@@ -48,13 +54,23 @@ def private(response):
 
 @require_GET
 def cart(request):
-    totals = cart_totals(cart=visitor_cart(request), user=request.user)
-    return private(render(request, "shop/cart.html", {"totals": totals}))
+    cart = visitor_cart(request)
+    totals = cart_totals(cart=cart, user=request.user)
+    offers = gift_card_offers_for_cart(
+        cart=cart,
+        user=request.user,
+        payable_cents=totals.total_cents,
+        holds_gift_cards=bool(totals.gift_card_lines),
+    )
+    return private(
+        render(request, "shop/cart.html", {"totals": totals, "gift_card_offers": offers})
+    )
 
 
 @require_GET
 def cart_summary_json(request):
-    """The header mini-cart's numbers; personal, so never cached."""
+    """The header mini-cart's numbers and whether the visitor is signed in (pages cached for
+    anonymous visitors show the right account links from it); personal, so never cached."""
     summary = cart_summary(cart=visitor_cart(request))
     subtotal = format_money(summary.subtotal_cents, settings.SITE_CURRENCY)
     items = "item" if summary.count == 1 else "items"
@@ -65,6 +81,7 @@ def cart_summary_json(request):
                 "subtotal_cents": summary.subtotal_cents,
                 "subtotal": subtotal,
                 "label": f"{subtotal} · {summary.count} {items}",
+                "signed_in": request.user.is_authenticated,
             }
         )
     )

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shop.exceptions import GiftCardError, ShopError
-from shop.forms import GiftCardCodeForm, GiftCardPurchaseForm, ItemForm
+from shop.forms import GiftCardApplyForm, GiftCardCodeForm, GiftCardPurchaseForm, ItemForm
 from shop.models import GiftCardDenomination
 from shop.selectors import CART_COOKIE, REWARD_PAYS_COURSES_ONLY, gift_cards_for
 from shop.services import (
@@ -68,10 +68,11 @@ def gift_card_line_remove(request):
 
 @require_POST
 def gift_card_apply(request):
-    """Pay part or all of the cart with a gift card code (failed codes are rate-limited)."""
+    """Pay part or all of the cart with a gift card code, or with one of the customer's claimed
+    cards by id (the cart's "Use $X"); failed attempts are rate-limited."""
     return apply_code(
         request,
-        GiftCardCodeForm(request.POST),
+        GiftCardApplyForm(request.POST),
         action="gift_card_code",
         what="gift card",
         apply=cart_apply_gift_card,

@@ -20,6 +20,7 @@ from shop.payments.webhooks import WebhookInvalid, webhook_receive
 from shop.selectors import cart_totals, orders_for
 from shop.services import PAYABLE, checkout_start, order_apply_payment
 from shop.views.carts import private, visitor_cart
+from shop.views.checkout_account import checkout_context
 from website.absolute_urls import absolute_url
 
 logger = logging.getLogger("coachhouse.shop")
@@ -52,8 +53,7 @@ def checkout(request):
         if payment is None:
             return _after_payment(request, order)
         return redirect(gateway.payment_url_name, number=order.number)
-    context = {"totals": totals, "gateway": get_gateway(), "checkout_url": reverse("shop:checkout")}
-    return private(render(request, "shop/checkout.html", context))
+    return private(render(request, "shop/checkout.html", checkout_context(request, totals=totals)))
 
 
 def _customer_order(request, number: str) -> Order:

@@ -29,7 +29,8 @@ def apply_code(
     refusals: type[Exception],
     applied: Callable[[object], str],
 ):
-    """Apply the code typed into `form` to the visitor's cart with `apply(cart=, code=, user=)`.
+    """Apply what `form` names (a typed code, or a claimed card's id) to the visitor's cart with
+    `apply(cart=, user=, **form.cleaned_data)`.
 
     A refusal (`refusals`) is shown and counted against the visitor's limit for `action`; once
     it is reached no code is tried at all. Always back to the cart, which is remembered.
@@ -41,7 +42,7 @@ def apply_code(
         return redirect("shop:cart")
     cart = cart_get_or_create(user=request.user, token=request.COOKIES.get(CART_COOKIE))
     try:
-        result = apply(cart=cart, code=form.cleaned_data["code"], user=request.user)
+        result = apply(cart=cart, user=request.user, **form.cleaned_data)
     except refusals as exc:
         ratelimits.count(request, action)
         messages.error(request, str(exc))

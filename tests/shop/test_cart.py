@@ -89,6 +89,7 @@ def test_the_mini_cart_endpoint_says_zero_items_for_a_new_visitor(client, db):
         "subtotal_cents": 0,
         "subtotal": "$0.00",
         "label": "$0.00 · 0 items",
+        "signed_in": False,
     }
 
 

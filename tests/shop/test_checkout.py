@@ -34,9 +34,9 @@ def _pay(client, action, django_capture_on_commit_callbacks):
 def test_checkout_asks_an_anonymous_visitor_to_sign_up_and_come_back(client, course):
     client.post(reverse("shop:cart_add"), {"course": course.pk})
     page = client.get(reverse("shop:checkout")).content.decode()
-    assert f'action="{reverse("account_signup")}"' in page
-    assert 'name="next" value="/shop/checkout/"' in page
-    assert "Log in" in page
+    assert f'action="{reverse("shop:checkout_signup")}"' in page
+    assert f'action="{reverse("shop:checkout_login")}"' in page
+    assert "Log in instead" in page
 
 
 def test_signing_up_at_checkout_returns_to_checkout_with_the_cart(client, course):

@@ -212,7 +212,7 @@ def test_my_gift_cards_lists_only_my_cards(client, user, other_user, gift_card):
     assert "No gift cards in your account yet." in page
 
 
-def test_paying_for_gift_cards_only_lands_on_the_receipt_with_the_codes(
+def test_paying_for_gift_cards_only_lands_on_the_receipt_with_the_codes_masked(
     client, user, fifty, django_capture_on_commit_callbacks
 ):
     client.force_login(user)
@@ -225,7 +225,11 @@ def test_paying_for_gift_cards_only_lands_on_the_receipt_with_the_codes(
         )
     card = GiftCard.objects.get(order_line__order=order)
     assert response.redirect_chain[-1][0] == order.get_absolute_url()
-    assert card.display_code in response.content.decode()
+    page = response.content.decode()
+    assert card.masked_code in page
+    assert card.display_code not in page
+    assert card.code not in page
+    assert "sam@example.com" in page
 
 
 def test_one_visitors_bad_codes_do_not_block_another_customer_behind_the_same_address(

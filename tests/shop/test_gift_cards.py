@@ -251,12 +251,19 @@ def test_paying_for_gift_cards_issues_one_card_per_item_and_emails_the_recipient
     assert cards[0].display_code in to_sam[0].body + to_sam[1].body
 
 
-def test_the_buyer_receipt_lists_the_codes(gift_order, django_capture_on_commit_callbacks, user):
+def test_the_buyer_receipt_lists_the_cards_with_their_codes_masked(
+    gift_order, django_capture_on_commit_callbacks, user
+):
     with django_capture_on_commit_callbacks(execute=True):
         order_fulfil(order=gift_order)
     receipt = next(m for m in mail.outbox if m.to == [user.email])
+    html = receipt.alternatives[0][0]
     for card in GiftCard.objects.filter(order_line__order=gift_order):
-        assert card.display_code in receipt.body
+        # The buyer could spend a code they can read; only the recipient is sent it whole.
+        assert card.masked_code in receipt.body
+        assert card.masked_code in html
+        assert card.display_code not in receipt.body + html
+        assert card.code not in receipt.body + html
 
 
 def test_fulfilling_again_issues_no_more_cards(gift_order, django_capture_on_commit_callbacks):

@@ -149,6 +149,8 @@ def test_a_reward_cannot_buy_a_transferable_gift_card(user, course, promotion):
     _window_passes(first)
     reward = _reward(first)
     cart = cart_get_or_create(user=user, token=None)
+    # Applied first: once the cart holds gift cards, the reward is refused at once.
+    cart_apply_gift_card(cart=cart, code=reward.code, user=user)
     cart_add_gift_card(
         cart=cart,
         denomination_id=GiftCardDenominationFactory(amount_cents=10000).pk,
@@ -156,7 +158,6 @@ def test_a_reward_cannot_buy_a_transferable_gift_card(user, course, promotion):
         recipient_name="Friend",
         recipient_email="friend@example.com",
     )
-    cart_apply_gift_card(cart=cart, code=reward.code, user=user)
     orders_before = Order.objects.count()
     with pytest.raises(GiftCardRewardNotForGiftCards, match="pays for courses only"):
         checkout_start(cart=cart, user=user, gateway=GATEWAY)
@@ -170,6 +171,8 @@ def test_checkout_says_the_reward_cannot_pay_for_gift_cards(client, user, course
     _window_passes(first)
     reward = _reward(first)
     cart = cart_get_or_create(user=user, token=None)
+    # Applied first: once the cart holds gift cards, the reward is refused at once.
+    cart_apply_gift_card(cart=cart, code=reward.code, user=user)
     cart_add_gift_card(
         cart=cart,
         denomination_id=GiftCardDenominationFactory(amount_cents=5000).pk,
@@ -177,7 +180,6 @@ def test_checkout_says_the_reward_cannot_pay_for_gift_cards(client, user, course
         recipient_name="Friend",
         recipient_email="friend@example.com",
     )
-    cart_apply_gift_card(cart=cart, code=reward.code, user=user)
     client.force_login(user)
     page = client.get(reverse("shop:checkout")).content.decode()
     assert "pays for courses only" in page

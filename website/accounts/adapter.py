@@ -5,10 +5,10 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from website.absolute_urls import absolute_url
+from website.emails import brand_context
 from website.ratelimits import client_ip
 
 
@@ -20,7 +20,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_ip(request) or super().get_client_ip(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        site_url = absolute_url("/").rstrip("/")
+        brand = brand_context()
+        site_url = brand["site_url"]
         request_base = self.request.build_absolute_uri("/").rstrip("/") if self.request else None
         context = {
             **{
@@ -29,17 +30,20 @@ class AccountAdapter(DefaultAccountAdapter):
                 for key, value in context.items()
             },
             "current_site": SimpleNamespace(
-                name=settings.WAGTAIL_SITE_NAME, domain=urlsplit(site_url).netloc
+                name=brand["site_name"], domain=urlsplit(site_url).netloc
             ),
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "site_url": site_url,
+            **brand,
         }
         super().send_mail(template_prefix, email, context)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         message = super().render_mail(template_prefix, email, context, headers=headers)
         if not getattr(message, "alternatives", None) and hasattr(message, "attach_alternative"):
-            html = render_to_string("account/email/message.html", {**context, "body": message.body})
+            # allauth writes text only: its text, links made clickable, in the one layout.
+            html = render_to_string(
+                "account/email/message.html",
+                {**context, "body": message.body, "subject": message.subject},
+            )
             message.attach_alternative(html, "text/html")
         return message
 

@@ -24,7 +24,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from website.content import selectors, services
-from website.content.models import Category
+from website.content.models import Category, TrustPages
 
 CACHE_SECONDS = 60 * 60
 BROWSER_SECONDS = 60
@@ -142,7 +142,7 @@ def connect_signals() -> None:
     for name, signal in page_signals.items():
         signal.connect(retire_cached_pages, dispatch_uid=f"page_cache:page_{name}")
     post_delete.connect(retire_cached_pages, sender=Page, dispatch_uid="page_cache:page_deleted")
-    for model in (Category, PageViewRestriction):
+    for model in (Category, PageViewRestriction, TrustPages):
         post_save.connect(
             retire_cached_pages, sender=model, dispatch_uid=f"page_cache:{model.__name__}:saved"
         )

@@ -6,11 +6,10 @@ headers, so mail clients can offer their own one-click unsubscribe button.
 
 from dataclasses import dataclass
 
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from website.absolute_urls import absolute_url
+from website.emails import send_branded_email
 from website.newsletter import tokens
 from website.newsletter.models import Subscriber
 
@@ -61,15 +60,13 @@ def send(*, email: NewsletterEmail, subscriber: Subscriber) -> None:
         "unsubscribe_url": _link("newsletter:unsubscribe", unsubscribe_token),
     }
     one_click_url = _link("newsletter:unsubscribe_one_click", unsubscribe_token)
-    message = EmailMultiAlternatives(
+    send_branded_email(
+        template=f"newsletter/emails/{email.template}",
         subject=email.subject,
-        body=render_to_string(f"newsletter/emails/{email.template}.txt", context),
         to=[subscriber.email],
+        context=context,
         headers={
             "List-Unsubscribe": f"<{one_click_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    html = render_to_string(f"newsletter/emails/{email.template}.html", context)
-    message.attach_alternative(html, "text/html")
-    message.send()

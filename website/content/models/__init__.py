@@ -11,12 +11,15 @@ from website.content.models.episodes import (
 from website.content.models.home import HomeFeaturedCourse, HomePage
 from website.content.models.pages import StandardPage
 from website.content.models.taxonomy import ArticlePageTag, Category, EpisodePageTag
+from website.content.models.trust import ContactFormField, ContactPage, TrustPages
 
 __all__ = [
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",
     "Category",
+    "ContactFormField",
+    "ContactPage",
     "ContentGeneration",
     "EpisodeHighlight",
     "EpisodeIndexPage",
@@ -26,4 +29,5 @@ __all__ = [
     "HomePage",
     "RelatedEpisode",
     "StandardPage",
+    "TrustPages",
 ]

@@ -56,6 +56,7 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
         "courses.CourseIndexPage",
         "trainers.TrainerDirectoryPage",
         "content.StandardPage",
+        "content.ContactPage",
     ]
     max_count = 1
 

@@ -25,7 +25,7 @@ class StandardPage(CachedPageMixin, SeoMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
 
     parent_page_types = ["content.HomePage", "content.StandardPage"]
-    subpage_types = ["content.StandardPage"]
+    subpage_types = ["content.StandardPage", "content.ContactPage"]
 
     class Meta:
         verbose_name = "standard page"

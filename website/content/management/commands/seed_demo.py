@@ -9,6 +9,7 @@ from website.content.services import default_site_follow_site_url
 # the site tree first, then the sections, then the content that links into them.
 SEEDERS = [
     "website.content.demo.seed_site_tree",
+    "website.content.demo.trust.seed",
     "website.accounts.demo.seed",
     "trainers.demo.seed",
     "courses.demo.seed",
