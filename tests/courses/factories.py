@@ -31,7 +31,7 @@ class CoursePageFactory(_PageFactory):
 
 class LessonPageFactory(_PageFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
-    duration_minutes = 10
+    duration_seconds = 600
 
     class Meta:
         model = LessonPage
