@@ -1,12 +1,25 @@
-"""Demo courses: "The Balance Gym" (the course the seed episode promotes) and three more."""
+"""Demo courses: "The Balance Gym" (the course the seed episode promotes) and three more.
 
+The Balance Gym carries a full sales page: modules, an instructor, rated testimonials, an FAQ
+and the refund guarantee. It is added to a Balance Gym seeded before those existed, too.
+"""
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
-from website.content.demo import home_page
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    CourseQuestion,
+    Instructor,
+    LessonPage,
+    Module,
+    Testimonial,
+)
+from website.content.demo import demo_image, home_page
 
-# title, slug, summary, price, compare-at, outcomes, lessons (title, minutes, free preview)
+# title, slug, summary, price, compare-at, outcomes, lessons (title, seconds, free preview)
 COURSES = [
     (
         "The Balance Gym",
@@ -19,10 +32,14 @@ COURSES = [
         "Daily drills that calm dizziness and motion sensitivity\n"
         "A progression from standing still to walking backwards with ease",
         [
-            ("Welcome: how balance works", 6, True),
-            ("Gaze stabilisation drills", 12, False),
-            ("Head turns while walking", 14, False),
-            ("Backward walking progressions", 15, False),
+            ("Welcome: how balance works", 6 * 60 + 12, True),
+            ("Your three balance systems", 9 * 60 + 40, True),
+            ("Gaze stabilisation drills", 12 * 60 + 5, False),
+            ("Head turns while walking", 14 * 60 + 30, False),
+            ("Single-leg stance, eyes open and closed", 11 * 60 + 48, False),
+            ("Backward walking progressions", 15 * 60 + 20, False),
+            ("Uneven ground and turns", 13 * 60 + 2, False),
+            ("Your daily ten-minute plan", 8 * 60 + 55, False),
         ],
     ),
     (
@@ -35,9 +52,9 @@ COURSES = [
         "Eye and breathing drills that release a stiff neck\n"
         "A five-minute desk routine",
         [
-            ("Your brain's map of your body", 8, True),
-            ("Neck and eyes: the hidden link", 11, False),
-            ("The desk routine", 9, False),
+            ("Your brain's map of your body", 8 * 60, True),
+            ("Neck and eyes: the hidden link", 11 * 60, False),
+            ("The desk routine", 9 * 60, False),
         ],
     ),
     (
@@ -51,9 +68,9 @@ COURSES = [
         "Drills for calm focus and for recovery\n"
         "How to breathe under load",
         [
-            ("Testing your breath", 7, True),
-            ("Down-regulation drills", 10, False),
-            ("Breathing under load", 13, False),
+            ("Testing your breath", 7 * 60, True),
+            ("Down-regulation drills", 10 * 60, False),
+            ("Breathing under load", 13 * 60, False),
         ],
     ),
     (
@@ -66,14 +83,107 @@ COURSES = [
         "Eye drills for headaches and screen fatigue\n"
         "Reaction and tracking games",
         [
-            ("Vision is more than eyesight", 9, True),
-            ("Smooth pursuits and saccades", 12, False),
-            ("Reaction training", 10, False),
+            ("Vision is more than eyesight", 9 * 60, True),
+            ("Smooth pursuits and saccades", 12 * 60, False),
+            ("Reaction training", 10 * 60, False),
         ],
     ),
 ]
 
 DEMO_VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def guarantee() -> str:
+    """The demo's guarantee, in step with the store's refund window (SHOP_REFUND_WINDOW_DAYS)."""
+    days = settings.SHOP_REFUND_WINDOW_DAYS
+    return (
+        f"{days}-day money-back guarantee: if the course is not for you, write to us within "
+        f"{days} days of buying it and we refund every cent."
+    )
+
+
+# The Balance Gym's modules: title, summary, the lessons in it (by title).
+BALANCE_GYM_MODULES = [
+    (
+        "Start here",
+        "How balance works and how to practise safely at home.",
+        ["Welcome: how balance works", "Your three balance systems"],
+    ),
+    (
+        "Eyes and inner ear",
+        "Calm dizziness by training the reflexes that steady your gaze.",
+        ["Gaze stabilisation drills", "Head turns while walking"],
+    ),
+    (
+        "Feet and movement",
+        "From standing still to walking backwards on uneven ground.",
+        [
+            "Single-leg stance, eyes open and closed",
+            "Backward walking progressions",
+            "Uneven ground and turns",
+            "Your daily ten-minute plan",
+        ],
+    ),
+]
+
+INSTRUCTOR = {
+    "name": "Dr. Maya Ellison",
+    "headline": "Physical therapist and founder of Coachhouse",
+    "bio": "Maya has helped people with dizziness and unsteady walking for fifteen years, "
+    "first in a hospital vestibular clinic and now online.\n\n"
+    "(Demo text: replace this biography and photo with your own in Snippets → Instructors.)",
+    "credentials": "Doctor of Physical Therapy (DPT)\nVestibular rehabilitation certificate\n"
+    "15 years of clinical practice",
+}
+
+# quote, author, detail, rating (None: a testimonial without a star rating)
+BALANCE_GYM_TESTIMONIALS = [
+    (
+        "Two weeks in, I walk to the shop without holding on to anything. The drills are short "
+        "enough that I actually do them.",
+        "Carol M.",
+        "retired teacher",
+        5,
+    ),
+    (
+        "The gaze drills took my motion sickness from daily to rare. Clear, calm videos.",
+        "Jamal R.",
+        "software developer",
+        5,
+    ),
+    (
+        "Good progressions; I wanted more on running, but my balance on trails is better.",
+        "Sofia L.",
+        "trail runner",
+        4,
+    ),
+    (
+        "I recommend it to clients between sessions.",
+        "Ben A.",
+        "personal trainer",
+        None,
+    ),
+]
+
+BALANCE_GYM_QUESTIONS = [
+    (
+        "How long do I have access?",
+        "For as long as the course exists: buy once, watch on any device, come back any time.",
+    ),
+    (
+        "I get dizzy easily. Is it safe?",
+        "Every drill starts seated or holding a support, and the first module shows how to "
+        "dose the practice.\n\nIf you have a diagnosed condition, ask your doctor first.",
+    ),
+    (
+        "How much time does it take?",
+        "About ten minutes a day. Each lesson is one short video and one drill to practise.",
+    ),
+    (
+        "What if it is not for me?",
+        "Write to us within {days} days of buying and we refund you in full.",
+    ),
+]
 
 
 def _worksheet(title: str):
@@ -88,6 +198,36 @@ def _worksheet(title: str):
             ),
         )
     return document
+
+
+def _balance_gym_sales_page(course: CoursePage) -> None:
+    """Modules (with the lessons moved into them), instructor, testimonials and FAQ."""
+    instructor = Instructor.objects.filter(name=INSTRUCTOR["name"]).first()
+    if instructor is None:
+        instructor = Instructor.objects.create(
+            **INSTRUCTOR,
+            photo=demo_image(INSTRUCTOR["name"], ("#0f5c63", "#b9470b"), eyebrow="Instructor"),
+        )
+    course.instructor = instructor
+    course.modules = [
+        Module(title=title, summary=summary) for title, summary, _ in BALANCE_GYM_MODULES
+    ]
+    course.testimonials = [
+        Testimonial(quote=quote, author=author, author_detail=detail, rating=rating)
+        for quote, author, detail, rating in BALANCE_GYM_TESTIMONIALS
+    ]
+    course.questions = [
+        CourseQuestion(
+            question=question, answer=answer.format(days=settings.SHOP_REFUND_WINDOW_DAYS)
+        )
+        for question, answer in BALANCE_GYM_QUESTIONS
+    ]
+    course.save_revision().publish()
+    modules = {module.title: module for module in Module.objects.filter(course_id=course.pk)}
+    for title, _, lesson_titles in BALANCE_GYM_MODULES:
+        for lesson in LessonPage.objects.child_of(course).filter(title__in=lesson_titles):
+            lesson.module = modules[title]
+            lesson.save_revision().publish()
 
 
 def course_index() -> CourseIndexPage:
@@ -136,11 +276,11 @@ def seed(*, stdout) -> None:
             )
         )
         course.save_revision().publish()
-        for lesson_title, minutes, is_free in lessons:
+        for lesson_title, seconds, is_free in lessons:
             lesson = course.add_child(
                 instance=LessonPage(
                     title=lesson_title,
-                    duration_minutes=minutes,
+                    duration_seconds=seconds,
                     is_free_preview=is_free,
                     video=[
                         (
@@ -155,6 +295,12 @@ def seed(*, stdout) -> None:
                 )
             )
             lesson.save_revision().publish()
+    for course in CoursePage.objects.filter(guarantee=""):
+        course.guarantee = guarantee()
+        course.save_revision().publish()
+    balance_gym = CoursePage.objects.filter(slug="the-balance-gym").first()
+    if balance_gym is not None and not balance_gym.modules.exists():
+        _balance_gym_sales_page(balance_gym)
     stdout.write(
         f"Courses: {CoursePage.objects.count()} at /courses/"
         " (The Balance Gym at /courses/the-balance-gym/)"

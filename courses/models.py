@@ -2,16 +2,19 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
+from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.forms import MAX_LESSON_SECONDS, LessonPageForm
 from shop.money import decimal_amount
 from website.absolute_urls import absolute_url
 from website.content.blocks import VideoBlock
@@ -19,7 +22,18 @@ from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
 from website.content.video import iso_duration
 
 
-class CourseIndexPage(SeoHeadMixin, Page):
+class PersonalForSignedInMixin:
+    """Course pages show a signed-in visitor what they own ("Go to course", progress), so
+    those renderings are marked private: no shared cache or proxy may keep them."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class CourseIndexPage(PersonalForSignedInMixin, SeoHeadMixin, Page):
     """The "Courses" listing: every live course under it, with price and add-to-cart."""
 
     intro = models.TextField(blank=True)
@@ -57,7 +71,7 @@ class CourseIndexPage(SeoHeadMixin, Page):
         ]
 
 
-class CoursePage(SeoHeadMixin, Page):
+class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
     """A course's sales page. Price in cents; only purchasable courses can be added to a cart."""
 
     summary = models.TextField(max_length=400, help_text="One or two sentences for listings.")
@@ -85,6 +99,21 @@ class CoursePage(SeoHeadMixin, Page):
     learning_outcomes = models.TextField(
         "what you'll learn", blank=True, help_text="One outcome per line."
     )
+    instructor = models.ForeignKey(
+        "courses.Instructor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+        help_text="Who teaches the course: photo, bio and credentials (Snippets → Instructors).",
+    )
+    guarantee = models.TextField(
+        "refund guarantee",
+        blank=True,
+        max_length=400,
+        help_text="A sentence or two beside the buy button, e.g. “Try it for 30 days…”. "
+        "A live page with the slug “refund-policy” is linked from it.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -93,11 +122,22 @@ class CoursePage(SeoHeadMixin, Page):
         FieldPanel("trailer"),
         FieldPanel("description"),
         FieldPanel("learning_outcomes"),
+        InlinePanel(
+            "modules",
+            heading="Curriculum modules",
+            label="Module",
+            help_text="Each lesson (a child page) chooses its module; lessons follow their "
+            "module's order here, then the page order.",
+        ),
+        FieldPanel("instructor"),
+        InlinePanel("testimonials", heading="Testimonials", label="Testimonial"),
+        InlinePanel("questions", heading="Frequently asked questions", label="Question"),
         MultiFieldPanel(
             [
                 FieldPanel("price_cents"),
                 FieldPanel("compare_at_price_cents"),
                 FieldPanel("is_purchasable"),
+                FieldPanel("guarantee"),
             ],
             heading="Selling",
         ),
@@ -133,10 +173,17 @@ class CoursePage(SeoHeadMixin, Page):
     def share_image(self, **kwargs):
         return self.hero_image
 
-    def structured_data(self, request, **kwargs) -> list[dict]:
-        """schema.org Course with its offer: what Google shows as a course rich result."""
+    def structured_data(self, request, sales=None, **kwargs) -> list[dict]:
+        """schema.org Course with its offer (a course rich result), and FAQPage for the FAQ.
+
+        `aggregateRating` appears only when testimonials with a star rating exist: an average
+        of real ratings, never a made-up one.
+        """
+        from courses.selectors import course_sales_facts
+
+        sales = sales or course_sales_facts(course=self)
         url = absolute_url(self.get_url(request))
-        minutes = sum(lesson.duration_minutes for lesson in self.lessons())
+        minutes = round(sales.curriculum.total_seconds / 60)
         data = {
             "@context": "https://schema.org",
             "@type": "Course",
@@ -166,29 +213,178 @@ class CoursePage(SeoHeadMixin, Page):
         }
         if self.hero_image:
             data["image"] = [absolute_url(self.hero_image.get_rendition(SHARE_RENDITION).url)]
-        return [data]
+        if instructor := sales.instructor:
+            person = {"@type": "Person", "name": instructor.name}
+            if instructor.headline:
+                person["description"] = instructor.headline
+            data["instructor"] = [person]
+        ratings = [t.rating for t in sales.testimonials if t.rating]
+        if ratings:
+            data["aggregateRating"] = {
+                "@type": "AggregateRating",
+                "ratingValue": round(sum(ratings) / len(ratings), 1),
+                "ratingCount": len(ratings),
+                "bestRating": Testimonial.BEST_RATING,
+                "worstRating": 1,
+            }
+        result = [data]
+        if sales.questions:
+            result.append(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "FAQPage",
+                    "mainEntity": [
+                        {
+                            "@type": "Question",
+                            "name": question.question,
+                            "acceptedAnswer": {"@type": "Answer", "text": question.answer},
+                        }
+                        for question in sales.questions
+                    ],
+                }
+            )
+        return result
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: the selectors import these models.
-        from courses.selectors import course_progress, user_is_enrolled
+        from courses.selectors import course_sales_facts, owned_course_progress
 
-        context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = self.lessons()
-        context["is_enrolled"] = user_is_enrolled(user=request.user, course=self)
-        if context["is_enrolled"]:
-            context["progress"] = course_progress(user=request.user, course=self)
+        # Read once and handed to structured_data too (SeoHeadMixin passes keyword arguments
+        # on), so the query count is the same however many lessons or testimonials there are.
+        sales = course_sales_facts(course=self)
+        context = super().get_context(request, *args, sales=sales, **kwargs)
+        context["sales"] = sales
+        context["progress"] = owned_course_progress(request=request, course=self)
         return context
 
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            # Progress and "in your library" are personal; keep them out of shared caches.
-            add_never_cache_headers(response)
-        return response
+
+class Instructor(index.Indexed, models.Model):
+    """Who teaches a course, shown on its sales page: photo, bio and credentials.
+
+    A snippet, so one instructor's profile is written once and chosen on each course.
+    """
+
+    name = models.CharField(max_length=120)
+    headline = models.CharField(
+        max_length=160, blank=True, help_text="A line under the name, e.g. “Founder, Coachhouse”."
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bio = models.TextField(blank=True, help_text="A short biography; blank lines start paragraphs.")
+    credentials = models.TextField(
+        blank=True, help_text="One per line, e.g. “Z-Health Master Trainer”."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("headline"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        FieldPanel("credentials"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def credential_list(self) -> list[str]:
+        return [line.strip() for line in self.credentials.splitlines() if line.strip()]
+
+    @property
+    def bio_paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.bio.split("\n\n") if part.strip()]
+
+
+class Module(Orderable):
+    """A part of a course's curriculum: a title, a summary and the lessons that choose it.
+
+    Deliberately small: drip release and quizzes (certification) are to be added as fields
+    or related models of this one.
+    """
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(max_length=120)
+    summary = models.TextField(blank=True, max_length=400)
+
+    panels = [FieldPanel("title"), FieldPanel("summary")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "module"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+BEST_RATING = 5
+RATING_CHOICES = [(stars, f"{stars} of {BEST_RATING} stars") for stars in range(1, BEST_RATING + 1)]
+
+
+class Testimonial(Orderable):
+    """What a student said about a course, with an optional star rating (1 to 5)."""
+
+    BEST_RATING = BEST_RATING
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="testimonials")
+    quote = models.TextField(max_length=1000)
+    author = models.CharField(max_length=120)
+    author_detail = models.CharField(
+        max_length=160, blank=True, help_text="E.g. “Physical therapist, Denver”."
+    )
+    rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=RATING_CHOICES,
+        validators=[MinValueValidator(1), MaxValueValidator(BEST_RATING)],
+        help_text="Only a rating the student gave. Ratings are averaged for search engines.",
+    )
+
+    panels = [
+        FieldPanel("quote"),
+        FieldPanel("author"),
+        FieldPanel("author_detail"),
+        FieldPanel("rating"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "testimonial"
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.course}"
+
+
+class CourseQuestion(Orderable):
+    """A frequently asked question about a course and its answer (plain text)."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="questions")
+    question = models.CharField(max_length=200)
+    answer = models.TextField(
+        max_length=2000, help_text="Plain text; blank lines start paragraphs."
+    )
+
+    panels = [FieldPanel("question"), FieldPanel("answer")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "frequently asked question"
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def answer_paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.answer.split("\n\n") if part.strip()]
 
 
 class LessonPage(Page):
-    """One lesson of a course. Shown to enrolled users, or to everyone when a free preview."""
+    """One lesson of a course. Shown to enrolled users, or to everyone when a free preview.
+
+    Its duration is in whole seconds (entered as minutes and seconds); it belongs to one of
+    its course's modules, or to none while the course has none.
+    """
 
     video = StreamField([("video", VideoBlock())], max_num=1, blank=True)
     body = RichTextField(blank=True, features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
@@ -197,17 +393,32 @@ class LessonPage(Page):
         blank=True,
         help_text="Downloads (worksheets, PDFs). Served only to people who can see this lesson.",
     )
-    duration_minutes = models.PositiveSmallIntegerField(default=0)
+    module = models.ForeignKey(
+        Module,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+        help_text="Where the lesson sits in the course's curriculum (the course's modules).",
+    )
+    duration_seconds = models.PositiveIntegerField(
+        "duration",
+        default=0,
+        validators=[MaxValueValidator(MAX_LESSON_SECONDS)],
+        help_text="How long the lesson's video runs.",
+    )
     is_free_preview = models.BooleanField("free preview", default=False)
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("module"),
         FieldPanel("video"),
         FieldPanel("body"),
         FieldPanel("resources"),
-        FieldPanel("duration_minutes"),
+        FieldPanel("duration_seconds"),
         FieldPanel("is_free_preview"),
     ]
+    base_form_class = LessonPageForm
     search_fields = [*Page.search_fields, index.SearchField("body")]
 
     parent_page_types = ["courses.CoursePage"]
@@ -221,13 +432,17 @@ class LessonPage(Page):
         return CoursePage.objects.get(pk=self.get_parent().pk)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_is_completed
+        from courses.selectors import course_curriculum, lesson_is_completed
 
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.course
-        siblings = LessonPage.objects.sibling_of(self, inclusive=False).live()
-        context["previous_lesson"] = siblings.filter(path__lt=self.path).order_by("path").last()
-        context["next_lesson"] = siblings.filter(path__gt=self.path).order_by("path").first()
+        course = self.course
+        context["course"] = course
+        # Previous and next follow the curriculum (module order), as the course page lists it.
+        lessons = course_curriculum(course=course).lessons
+        position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
+        if position is not None:
+            context["previous_lesson"] = lessons[position - 1] if position > 0 else None
+            context["next_lesson"] = lessons[position + 1] if position + 1 < len(lessons) else None
         context["is_completed"] = lesson_is_completed(user=request.user, lesson=self)
         return context
 

@@ -1,7 +1,11 @@
 from django.http import HttpResponseForbidden
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from courses.selectors import document_is_open_to
+from courses.viewsets import InstructorViewSet
+
+register_snippet(InstructorViewSet)
 
 
 @hooks.register("before_serve_document")

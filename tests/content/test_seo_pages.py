@@ -37,8 +37,8 @@ def course(home_page):
         price_cents=14900,
         hero_image=ImageFactory(),
     )
-    LessonPageFactory(parent=course, duration_minutes=20)
-    LessonPageFactory(parent=course, duration_minutes=25)
+    LessonPageFactory(parent=course, duration_seconds=20 * 60)
+    LessonPageFactory(parent=course, duration_seconds=25 * 60)
     return course
 
 

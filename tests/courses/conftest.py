@@ -29,3 +29,10 @@ def paid_lesson(course):
 def enrolled_user(user, course):
     enrollment_grant(user=user, course=course, order=None)
     return user
+
+
+@pytest.fixture
+def episode_index(home_page):
+    from website.content import demo
+
+    return demo.episode_index()

@@ -2,7 +2,7 @@
 
 import factory
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, CourseQuestion, Instructor, LessonPage, Module, Testimonial
 
 
 class _PageFactory(factory.django.DjangoModelFactory):
@@ -31,7 +31,47 @@ class CoursePageFactory(_PageFactory):
 
 class LessonPageFactory(_PageFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
-    duration_minutes = 10
+    duration_seconds = 600
 
     class Meta:
         model = LessonPage
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Coach {n}")
+    headline = "Physical therapist"
+    bio = "Fifteen years in a vestibular clinic.\n\nNow teaching online."
+    credentials = "Doctor of Physical Therapy\nVestibular rehabilitation certificate"
+
+    class Meta:
+        model = Instructor
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    """A module of `course` (an Orderable child row; it counts once the course is live)."""
+
+    title = factory.Sequence(lambda n: f"Part {n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = Module
+
+
+class CourseTestimonialFactory(factory.django.DjangoModelFactory):
+    quote = "My balance is better than it has been in years."
+    author = factory.Sequence(lambda n: f"Student {n}")
+    author_detail = "retired teacher"
+    rating = 5
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = Testimonial
+
+
+class CourseQuestionFactory(factory.django.DjangoModelFactory):
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "Yes."
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = CourseQuestion
