@@ -5,12 +5,18 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import ReferenceIndex
 
 from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage
 
 Visitor = AbstractBaseUser | AnonymousUser
+
+
+def enrollments_active_for_order(*, order) -> QuerySet[Enrollment]:
+    """The access `order` granted that it still gives: what a full refund would revoke."""
+    return Enrollment.objects.filter(order=order, revoked_at__isnull=True)
 
 
 def user_is_enrolled(*, user: Visitor, course: CoursePage) -> bool:

@@ -40,14 +40,26 @@ from shop.selectors.promotions import (
     promotions_next_change,
     promotions_running,
 )
+from shop.selectors.refunds import (
+    REFUNDABLE,
+    CardCredit,
+    RefundPreview,
+    order_card_credits,
+    order_refund_preview,
+    refund_card_withhold_cents,
+    refund_is_full,
+)
 
 __all__ = [
     "CART_COOKIE",
+    "REFUNDABLE",
     "REWARD_PAYS_COURSES_ONLY",
+    "CardCredit",
     "CartSummary",
     "CartTotals",
     "GiftCardUse",
     "LiabilityMonth",
+    "RefundPreview",
     "Refundable",
     "cart_for",
     "cart_size_refusal",
@@ -61,9 +73,11 @@ __all__ = [
     "gift_card_liability",
     "gift_card_uses_for_cart",
     "gift_cards_for",
+    "order_card_credits",
     "order_cards_given",
     "order_cards_spent_cents",
     "order_qualifying_cents",
+    "order_refund_preview",
     "order_refundable",
     "orders_for",
     "promotion_banner",
@@ -72,4 +86,6 @@ __all__ = [
     "promotions_earned",
     "promotions_next_change",
     "promotions_running",
+    "refund_card_withhold_cents",
+    "refund_is_full",
 ]
