@@ -21,18 +21,25 @@ def _currency_hint() -> str:
     return f"In {currency_name_plural(settings.SITE_CURRENCY)}, such as 49.99."
 
 
-class MoneyInput(forms.TextInput):
-    """A text box that shows integer cents as the amount a person types: 4999 → "49.99"."""
-
-    input_type = "text"
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+class _CentsAsAmount:
+    """Shows integer cents as the amount a person types: 4999 → "49.99" (typed text as is)."""
 
     def format_value(self, value):
         if isinstance(value, int):
             return decimal_amount(value, settings.SITE_CURRENCY)
         return super().format_value(value)
+
+
+class MoneyInput(_CentsAsAmount, forms.TextInput):
+    """The text box of a MoneyField."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class MoneyHiddenInput(_CentsAsAmount, forms.HiddenInput):
+    """A MoneyField carried through a confirmation page: the amount, never the cents, so it
+    is read back as the same amount."""
 
 
 class MoneyField(forms.Field):
@@ -44,6 +51,7 @@ class MoneyField(forms.Field):
     """
 
     widget = MoneyInput
+    hidden_widget = MoneyHiddenInput
 
     def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs):
         self.min_value = min_value

@@ -25,7 +25,10 @@ from shop.selectors.gift_cards import (
     gift_cards_for,
 )
 from shop.selectors.orders import (
+    OrderDetail,
+    OrderHistoryEntry,
     Refundable,
+    order_admin_detail,
     order_cards_given,
     order_cards_spent_cents,
     order_refundable,
@@ -59,6 +62,8 @@ __all__ = [
     "CartTotals",
     "GiftCardUse",
     "LiabilityMonth",
+    "OrderDetail",
+    "OrderHistoryEntry",
     "RefundPreview",
     "Refundable",
     "cart_for",
@@ -73,6 +78,7 @@ __all__ = [
     "gift_card_liability",
     "gift_card_uses_for_cart",
     "gift_cards_for",
+    "order_admin_detail",
     "order_card_credits",
     "order_cards_given",
     "order_cards_spent_cents",
