@@ -86,9 +86,9 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     trailer = StreamField([("video", VideoBlock())], max_num=1, blank=True)
-    price_cents = models.PositiveIntegerField("price (cents)")
+    price_cents = models.PositiveIntegerField("price")
     compare_at_price_cents = models.PositiveIntegerField(
-        "compare-at price (cents)",
+        "compare-at price",
         null=True,
         blank=True,
         help_text="The former price, shown struck through. Must be above the price.",

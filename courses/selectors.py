@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex
@@ -23,6 +23,11 @@ from courses.models import (
 )
 
 Visitor = AbstractBaseUser | AnonymousUser
+
+
+def enrollments_active_for_order(*, order) -> QuerySet[Enrollment]:
+    """The access `order` granted that it still gives: what a full refund would revoke."""
+    return Enrollment.objects.filter(order=order, revoked_at__isnull=True)
 
 
 def user_is_enrolled(*, user: Visitor, course: CoursePage) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from courses.exceptions import LessonNotOpen
 from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage
-from courses.selectors import Visitor, lesson_is_open_to
+from courses.selectors import Visitor, enrollments_active_for_order, lesson_is_open_to
 
 if TYPE_CHECKING:
     from shop.models import Order
@@ -35,9 +35,7 @@ def enrollment_grant(
 
 def enrollment_revoke_for_order(*, order: "Order") -> int:
     """Revoke every still-active enrollment `order` granted; returns how many. Idempotent."""
-    return Enrollment.objects.filter(order=order, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return enrollments_active_for_order(order=order).update(revoked_at=timezone.now())
 
 
 def enrollment_restore_for_order(*, order: "Order") -> int:

@@ -18,8 +18,8 @@ class Coupon(models.Model):
     percent_off = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    amount_off_cents = models.PositiveIntegerField("amount off (cents)", null=True, blank=True)
-    minimum_subtotal_cents = models.PositiveIntegerField("minimum subtotal (cents)", default=0)
+    amount_off_cents = models.PositiveIntegerField("amount off", null=True, blank=True)
+    minimum_subtotal_cents = models.PositiveIntegerField("minimum subtotal", default=0)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     max_uses = models.PositiveIntegerField(
@@ -55,7 +55,7 @@ class Coupon(models.Model):
         if self.kind == self.Kind.PERCENT and not self.percent_off:
             raise ValidationError({"percent_off": "Give the percent off (1 to 100)."})
         if self.kind == self.Kind.FIXED and not self.amount_off_cents:
-            raise ValidationError({"amount_off_cents": "Give the amount off in cents."})
+            raise ValidationError({"amount_off_cents": "Give the amount off."})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The end must come after the start."})
 

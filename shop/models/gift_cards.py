@@ -34,7 +34,7 @@ def format_gift_card_code(code: str) -> str:
 class GiftCardDenomination(models.Model):
     """A value the store sells gift cards in; editors choose them."""
 
-    amount_cents = models.PositiveBigIntegerField("amount (cents)", unique=True)
+    amount_cents = models.PositiveBigIntegerField("amount", unique=True)
     is_active = models.BooleanField("on sale", default=True)
 
     class Meta:
@@ -54,8 +54,8 @@ class GiftCard(models.Model):
         MANUAL = "manual", "Issued by an editor"
 
     code = models.CharField(max_length=GIFT_CARD_CODE_LENGTH, unique=True, editable=False)
-    initial_cents = models.PositiveBigIntegerField("value (cents)")
-    balance_cents = models.PositiveBigIntegerField("balance (cents)", default=0, editable=False)
+    initial_cents = models.PositiveBigIntegerField("value")
+    balance_cents = models.PositiveBigIntegerField("balance", default=0, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices, editable=False)
     is_active = models.BooleanField("active", default=True, help_text="Untick to deactivate.")
     expires_at = models.DateTimeField(null=True, blank=True)

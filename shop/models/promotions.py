@@ -17,8 +17,8 @@ class Promotion(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     eligible_courses = models.ManyToManyField("courses.CoursePage", related_name="+")
-    reward_cents = models.PositiveIntegerField("reward gift card value (cents)")
-    minimum_order_cents = models.PositiveIntegerField("minimum order (cents)", default=0)
+    reward_cents = models.PositiveIntegerField("reward gift card value")
+    minimum_order_cents = models.PositiveIntegerField("minimum order", default=0)
     is_active = models.BooleanField("active", default=True)
 
     class Meta:
@@ -32,7 +32,7 @@ class Promotion(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The end must come after the start."})
         if not self.reward_cents:
-            raise ValidationError({"reward_cents": "Give the reward's value in cents."})
+            raise ValidationError({"reward_cents": "Give the reward's value."})
 
     def is_running(self, now=None) -> bool:
         now = now or timezone.now()

@@ -27,7 +27,10 @@ from shop.selectors.gift_cards import (
     gift_cards_for,
 )
 from shop.selectors.orders import (
+    OrderDetail,
+    OrderHistoryEntry,
     Refundable,
+    order_admin_detail,
     order_cards_given,
     order_cards_spent_cents,
     order_refundable,
@@ -42,15 +45,29 @@ from shop.selectors.promotions import (
     promotions_next_change,
     promotions_running,
 )
+from shop.selectors.refunds import (
+    REFUNDABLE,
+    CardCredit,
+    RefundPreview,
+    order_card_credits,
+    order_refund_preview,
+    refund_card_withhold_cents,
+    refund_is_full,
+)
 
 __all__ = [
     "CART_COOKIE",
+    "REFUNDABLE",
     "REWARD_PAYS_COURSES_ONLY",
+    "CardCredit",
     "CartSummary",
     "CartTotals",
     "GiftCardOffer",
     "GiftCardUse",
     "LiabilityMonth",
+    "OrderDetail",
+    "OrderHistoryEntry",
+    "RefundPreview",
     "Refundable",
     "cart_for",
     "cart_size_refusal",
@@ -65,9 +82,12 @@ __all__ = [
     "gift_card_offers_for_cart",
     "gift_card_uses_for_cart",
     "gift_cards_for",
+    "order_admin_detail",
+    "order_card_credits",
     "order_cards_given",
     "order_cards_spent_cents",
     "order_qualifying_cents",
+    "order_refund_preview",
     "order_refundable",
     "orders_for",
     "promotion_banner",
@@ -76,4 +96,6 @@ __all__ = [
     "promotions_earned",
     "promotions_next_change",
     "promotions_running",
+    "refund_card_withhold_cents",
+    "refund_is_full",
 ]

@@ -5,6 +5,7 @@
 Provider events are parsed and dispatched in `shop.payments.webhooks`.
 """
 
+from shop.selectors import REFUNDABLE
 from shop.services.carts import (
     cart_add_course,
     cart_get_or_create,
@@ -42,7 +43,6 @@ from shop.services.gift_cards import (
 )
 from shop.services.orders import (
     PAYABLE,
-    REFUNDABLE,
     checkout_start,
     order_apply_payment,
     order_cancel,

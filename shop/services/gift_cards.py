@@ -37,7 +37,12 @@ from shop.models import (
     Promotion,
     new_gift_card_code,
 )
-from shop.selectors import cart_size_refusal, gift_card_by_code, gift_card_check
+from shop.selectors import (
+    cart_size_refusal,
+    gift_card_by_code,
+    gift_card_check,
+    order_card_credits,
+)
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -178,13 +183,9 @@ def gift_cards_release_for_order(*, order: Order, kind: str, withhold_cents: int
     """Give back to each card what the order holds of it (released or refund credit), less
     `withhold_cents` kept back from the last cards first; returns the cents given back."""
     given = 0
-    for use in reversed(list(order.gift_card_uses.all())):
-        held = _held_cents(order=order, card_id=use.card_id)
-        kept = min(max(held, 0), withhold_cents)
-        withhold_cents -= kept
-        if held - kept > 0:
-            _credit(card_id=use.card_id, amount_cents=held - kept, kind=kind, order=order)
-            given += held - kept
+    for credit in order_card_credits(order=order, withhold_cents=withhold_cents):
+        _credit(card_id=credit.card_id, amount_cents=credit.amount_cents, kind=kind, order=order)
+        given += credit.amount_cents
     return given
 
 

@@ -50,7 +50,6 @@ from shop.services.promotions import promotion_reward_issue
 logger = logging.getLogger("coachhouse.shop")
 
 PAYABLE = [Order.Status.PENDING, Order.Status.FAILED, Order.Status.CANCELED]
-REFUNDABLE = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED]
 # A pending order that holds anything is canceled (its holds released) after this long.
 ORDER_HOLD_MINUTES = GIFT_CARD_HOLD_MINUTES
 

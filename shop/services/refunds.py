@@ -22,16 +22,22 @@ from courses.services import enrollment_restore_for_order, enrollment_revoke_for
 from shop import tasks
 from shop.exceptions import GatewayError, RefundRefused
 from shop.models import GiftCardTransaction, Order
-from shop.money import format_money
 from shop.payments.base import PaymentGateway
-from shop.selectors import order_cards_given, order_cards_spent_cents, order_refundable
+from shop.selectors import (
+    REFUNDABLE,
+    order_cards_given,
+    order_cards_spent_cents,
+    order_refund_preview,
+    refund_card_withhold_cents,
+    refund_is_full,
+)
 from shop.services.gift_cards import (
     gift_card_void,
     gift_cards_freeze,
     gift_cards_release_for_order,
     gift_cards_unfreeze,
 )
-from shop.services.orders import PAYABLE, REFUNDABLE, order_fulfil
+from shop.services.orders import PAYABLE, order_fulfil
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -42,7 +48,9 @@ def _take_back(*, order: Order, spent_cents: int) -> None:
     to cover `spent_cents`, and void the cards the order gave. Any value still not covered
     (a provider-side refund larger than the policy allows) is flagged on the order."""
     enrollment_revoke_for_order(order=order)
-    withhold = max(0, spent_cents - (order.total_cents - order.refunded_cents))
+    withhold = refund_card_withhold_cents(
+        order=order, refunded_cents=order.refunded_cents, spent_cents=spent_cents
+    )
     held = order.gift_card_cents
     given = gift_cards_release_for_order(
         order=order, kind=GiftCardTransaction.Kind.REFUND_CREDIT, withhold_cents=withhold
@@ -84,7 +92,7 @@ def order_record_refund(*, order: Order, refunded_cents: int, full: bool = False
             )
         spent = order_cards_spent_cents(order=order)
         refunded_cents = min(refunded_cents, order.total_cents)
-        full = full or refunded_cents >= order.total_cents - min(spent, order.total_cents)
+        full = full or refund_is_full(order=order, refunded_cents=refunded_cents, spent_cents=spent)
         now = timezone.now()
         candidates = Order.objects.filter(pk=order.pk, status__in=REFUNDABLE)
         if full:
@@ -162,10 +170,6 @@ def _record_unfulfilled_refund(*, order: Order, refunded_cents: int) -> bool:
     return bool(updated)
 
 
-def _money(cents: int, order: Order) -> str:
-    return format_money(cents, order.currency)
-
-
 def order_refund(
     *, order: Order, amount_cents: int | None, reason: str, gateway: PaymentGateway
 ) -> int:
@@ -176,60 +180,30 @@ def order_refund(
     A full refund returns what the refund policy allows (see the module) and takes back
     everything the order gave; a partial one is money only, at most what a full refund
     would still return in money. An order paid wholly by gift cards is refunded in full
-    onto them, without the gateway. Raises RefundRefused (with the sentence the shop manager
-    reads, changing nothing) when the order is not paid, already refunded, under dispute,
-    the amount is out of range, nothing is left to refund, or the provider refuses.
+    onto them, without the gateway. What it does is `order_refund_preview`'s reading of the
+    order (the admin's confirmation page states the same); raises RefundRefused (with the
+    sentence the shop manager reads, changing nothing) when the preview refuses it (the
+    order is not paid, already refunded, under dispute, the amount is out of range, nothing
+    is left to refund) or the provider refuses.
     """
     order.refresh_from_db()
-    if order.status == Order.Status.NEEDS_REFUND and amount_cents is None:
-        # Paid but never fulfilled: all the money goes back and nothing is taken back.
-        amount = order.total_cents - order.refunded_cents
+    preview = order_refund_preview(
+        order=order, amount_cents=amount_cents, gateway_name=gateway.name
+    )
+    if preview.refusal is not None:
+        raise preview.refusal
+    if preview.unfulfilled:
         if not order_refund_unfulfilled(order=order, gateway=gateway):
             raise RefundRefused(f"The payment provider refused to refund order {order.number}.")
-        logger.info("Refunded %s cents of unfulfilled order %s: %s", amount, order.number, reason)
-        return amount
-    if order.status not in REFUNDABLE:
-        raise RefundRefused(
-            f"Order {order.number} cannot be refunded: it is {order.get_status_display().lower()}."
+        logger.info(
+            "Refunded %s cents of unfulfilled order %s: %s",
+            preview.amount_cents,
+            order.number,
+            reason,
         )
-    if order.dispute_status == Order.DisputeStatus.OPEN:
-        raise RefundRefused(
-            f"Order {order.number} is under a payment dispute: the card issuer decides now."
-        )
-    refundable = order_refundable(order=order)
-    paid = order.total_cents - order.refunded_cents + order.gift_card_cents
-    if amount_cents is None:
-        if refundable.total_cents == 0 and paid > 0:
-            raise RefundRefused(
-                f"Order {order.number} cannot be refunded: "
-                f"{_money(refundable.spent_cents, order)} of the gift cards it gave has been "
-                "spent, which is all a refund could give back."
-            )
-        amount = refundable.cash_cents
-    else:
-        if order.total_cents == 0:
-            raise RefundRefused(
-                f"Order {order.number} was paid with gift cards only: it can be refunded only "
-                "in full, back onto the cards."
-            )
-        if not 0 < amount_cents <= refundable.cash_cents:
-            reduced = (
-                f" ({_money(refundable.spent_cents, order)} of the gift cards it gave has "
-                "been spent)"
-                if refundable.spent_cents
-                else ""
-            )
-            raise RefundRefused(
-                f"A refund of order {order.number} must be between "
-                f"{_money(1, order)} and {_money(refundable.cash_cents, order)}{reduced}."
-            )
-        amount = amount_cents
+        return preview.amount_cents
+    amount = preview.amount_cents
     if amount:
-        if order.gateway != gateway.name or not order.gateway_reference:
-            raise RefundRefused(
-                f"Order {order.number} was paid through “{order.gateway}”, not the "
-                f"“{gateway.name}” gateway in use: refund it there."
-            )
         state = gateway.refund_payment(
             reference=order.gateway_reference,
             amount_cents=amount,
@@ -238,9 +212,11 @@ def order_refund(
         if state.status == "failed":
             raise RefundRefused(f"The payment provider refused to refund order {order.number}.")
     logger.info("Refunding %s cents of order %s: %s", amount, order.number, reason)
-    full = amount_cents is None
-    order_record_refund(order=order, refunded_cents=order.refunded_cents + amount, full=full)
-    return amount + (refundable.card_credit_cents if order.status == Order.Status.REFUNDED else 0)
+    order_record_refund(
+        order=order, refunded_cents=order.refunded_cents + amount, full=amount_cents is None
+    )
+    refunded_in_full = order.status == Order.Status.REFUNDED
+    return amount + (preview.refundable.card_credit_cents if refunded_in_full else 0)
 
 
 def order_dispute_open(*, order: Order) -> bool:

@@ -5,6 +5,8 @@ from django.db.models import Model, QuerySet
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.log_actions import LogFormatter, log
 
+from shop.templatetags.money import money
+
 # action: (label, message). "shop.order.refund" is for the refund view to log.
 SHOP_LOG_ACTIONS = {
     "shop.create": ("Create (shop)", "Created"),
@@ -16,15 +18,22 @@ SHOP_LOG_ACTIONS = {
 }
 
 
+def _logged_value(name: str, value) -> str:
+    """Money (a `…_cents` value) as money, so the log never shows cents; the rest as set."""
+    if name.endswith("_cents") and str(value).lstrip("-").isdigit():
+        return money(int(value))
+    return value
+
+
 class ShopLogFormatter(LogFormatter):
-    """ "Changed: percent_off = 50, is_active = True": the message names what was set."""
+    """ "Changed: percent_off = 50, amount_off_cents = $5.00": the message names what was set."""
 
     def format_message(self, log_entry):
         values = log_entry.data.get("values") or {}
         if not values:
             return self.message
         return f"{self.message}: " + ", ".join(
-            f"{name} = {value}" for name, value in values.items()
+            f"{name} = {_logged_value(name, value)}" for name, value in values.items()
         )
 
 

@@ -1,14 +1,31 @@
-"""Listing columns shared by the store's admin views."""
+"""Listing columns shared by the store's admin views, and the base of its model viewsets."""
 
-from django.conf import settings
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.forms.models import formfield_for_dbfield
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.viewsets.model import ModelViewSet
 
-from shop.money import format_money
+from shop.templatetags.money import money
 
 
 class MoneyColumn(Column):
-    """A column of cents shown as money in the site currency."""
+    """A column of cents shown as money in the site currency (the `money` template filter)."""
 
     def get_value(self, instance):
         cents = super().get_value(instance)
-        return "" if cents is None else format_money(cents, settings.SITE_CURRENCY)
+        return "" if cents is None else money(cents)
+
+
+class YesNoColumn(BooleanColumn):
+    """A boolean as an icon and the word beside it: ✓ Yes / ✗ No."""
+
+    cell_template_name = "shop/admin/yes_no_cell.html"
+
+
+class ShopModelViewSet(ModelViewSet):
+    """A store model in the admin: its forms are built as Wagtail builds page forms, so money
+    fields (`…_cents`) are typed in the site currency (`shop.forms.MoneyField`)."""
+
+    copy_view_enabled = False
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        return formfield_for_dbfield(db_field, **kwargs)

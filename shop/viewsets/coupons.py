@@ -1,17 +1,14 @@
 """Coupons in the admin."""
 
-from wagtail.admin.viewsets.model import ModelViewSet
-
 from shop.models import Coupon
 from shop.viewsets.audit import AuditedCreateView, AuditedEditView
-from shop.viewsets.columns import MoneyColumn
+from shop.viewsets.columns import MoneyColumn, ShopModelViewSet, YesNoColumn
 
 
-class CouponViewSet(ModelViewSet):
+class CouponViewSet(ShopModelViewSet):
     model = Coupon
     icon = "tag"
     menu_label = "Coupons"
-    copy_view_enabled = False
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView
     list_display = [
@@ -19,7 +16,8 @@ class CouponViewSet(ModelViewSet):
         "kind",
         "percent_off",
         MoneyColumn("amount_off_cents", label="Amount off"),
-        "is_active",
+        MoneyColumn("minimum_subtotal_cents", label="Minimum"),
+        YesNoColumn("is_active", label="Active"),
         "ends_at",
         "uses_count",
         "max_uses",

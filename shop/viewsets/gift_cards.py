@@ -10,9 +10,9 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from wagtail.admin.forms.models import formfield_for_dbfield
 from wagtail.admin.views.generic import CreateView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from shop.models import GiftCard, GiftCardDenomination
@@ -21,12 +21,14 @@ from shop.selectors import gift_card_liability
 from shop.services import gift_card_issue, gift_card_schedule_delivery
 from shop.tasks import deliver_gift_card
 from shop.viewsets.audit import AuditedCreateView, AuditedEditView, log_shop_action
-from shop.viewsets.columns import MoneyColumn
+from shop.viewsets.columns import MoneyColumn, ShopModelViewSet, YesNoColumn
 
 
 class GiftCardIssueForm(forms.ModelForm):
     class Meta:
         model = GiftCard
+        # As Wagtail builds admin forms: the value is money typed in the site currency.
+        formfield_callback = formfield_for_dbfield
         fields = ["initial_cents", "recipient_name", "recipient_email", "message", "expires_at"]
 
 
@@ -81,6 +83,9 @@ class GiftCardInspectView(InspectView):
     def get_balance_cents_display_value(self):
         return format_money(self.object.balance_cents, settings.SITE_CURRENCY)
 
+    def get_is_active_display_value(self):
+        return "Yes" if self.object.is_active else "No"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["transactions"] = self.object.transactions.select_related("order")
@@ -88,13 +93,12 @@ class GiftCardInspectView(InspectView):
         return context
 
 
-class GiftCardViewSet(ModelViewSet):
+class GiftCardViewSet(ShopModelViewSet):
     model = GiftCard
     icon = "tag"
     menu_label = "Gift cards"
     url_prefix = "shop/giftcard"
     url_namespace = "shop_giftcard"
-    copy_view_enabled = False
     inspect_view_enabled = True
     add_view_class = GiftCardCreateView
     edit_view_class = GiftCardEditView
@@ -106,7 +110,7 @@ class GiftCardViewSet(ModelViewSet):
         "source",
         "owner",
         "recipient_email",
-        "is_active",
+        YesNoColumn("is_active", label="Active"),
         "created_at",
     ]
     list_filter = ["source", "is_active"]
@@ -161,12 +165,14 @@ class GiftCardViewSet(ModelViewSet):
         return redirect(self.get_url_name("inspect"), pk)
 
 
-class GiftCardDenominationViewSet(ModelViewSet):
+class GiftCardDenominationViewSet(ShopModelViewSet):
     model = GiftCardDenomination
     icon = "pick"
     menu_label = "Gift card values"
-    copy_view_enabled = False
-    list_display = ["__str__", "is_active"]
+    list_display = [
+        MoneyColumn("amount_cents", label="Value"),
+        YesNoColumn("is_active", label="On sale"),
+    ]
     form_fields = ["amount_cents", "is_active"]
     add_view_class = AuditedCreateView
     edit_view_class = AuditedEditView

@@ -1,12 +1,11 @@
 """Promotions in the admin."""
 
 from django.contrib import messages
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from shop.models import Promotion
 from shop.selectors import promotion_reward_warning
 from shop.viewsets.audit import AuditedCreateView, AuditedEditView
-from shop.viewsets.columns import MoneyColumn
+from shop.viewsets.columns import MoneyColumn, ShopModelViewSet, YesNoColumn
 
 
 class RewardWarningMixin:
@@ -33,11 +32,10 @@ class PromotionEditView(RewardWarningMixin, AuditedEditView):
         return super().get(request, *args, **kwargs)
 
 
-class PromotionViewSet(ModelViewSet):
+class PromotionViewSet(ShopModelViewSet):
     model = Promotion
     icon = "tick"
     menu_label = "Promotions"
-    copy_view_enabled = False
     add_view_class = PromotionCreateView
     edit_view_class = PromotionEditView
     list_display = [
@@ -45,7 +43,8 @@ class PromotionViewSet(ModelViewSet):
         "starts_at",
         "ends_at",
         MoneyColumn("reward_cents", label="Reward"),
-        "is_active",
+        MoneyColumn("minimum_order_cents", label="Minimum order"),
+        YesNoColumn("is_active", label="Active"),
     ]
     list_filter = ["is_active"]
     search_fields = ["name"]

@@ -6,7 +6,17 @@ import factory
 from django.utils import timezone
 
 from shop.models import GiftCard, GiftCardDenomination, Order, Promotion
-from shop.services import gift_card_issue
+from shop.payments.base import PaymentState
+from shop.payments.local import TestGateway
+from shop.services import (
+    cart_add_course,
+    cart_add_gift_card,
+    cart_apply_gift_card,
+    cart_get_or_create,
+    checkout_start,
+    gift_card_issue,
+    order_apply_payment,
+)
 
 
 class GiftCardDenominationFactory(factory.django.DjangoModelFactory):
@@ -54,3 +64,42 @@ def bare_order(user=None, **fields) -> Order:
             **fields,
         },
     )
+
+
+def buy_and_pay(
+    user,
+    *,
+    courses=(),
+    gift_card_cents=0,
+    gift_card_quantity=1,
+    recipient="friend@example.com",
+    cards=(),
+):
+    """Check out a cart of these courses / a gift card, paying with `cards`, and pay the rest
+    through the test gateway: the order as a paid checkout leaves it."""
+    cart = cart_get_or_create(user=user, token=None)
+    for course in courses:
+        cart_add_course(cart=cart, course=course, user=user)
+    if gift_card_cents:
+        cart_add_gift_card(
+            cart=cart,
+            denomination_id=GiftCardDenominationFactory(amount_cents=gift_card_cents).pk,
+            quantity=gift_card_quantity,
+            recipient_name="Friend",
+            recipient_email=recipient,
+        )
+    for card in cards:
+        cart_apply_gift_card(cart=cart, code=card.code, user=user)
+    order, payment = checkout_start(cart=cart, user=user, gateway=TestGateway())
+    if payment is not None:
+        order_apply_payment(
+            order=order,
+            payment=PaymentState(
+                reference=order.gateway_reference,
+                status="succeeded",
+                amount_cents=order.total_cents,
+                order_number=order.number,
+            ),
+        )
+    order.refresh_from_db()
+    return order

@@ -19,7 +19,7 @@ def test_an_editor_issues_a_card_with_its_ledger_and_the_recipient_email(
         response = client.post(
             reverse("shop_giftcard:add"),
             {
-                "initial_cents": 2500,
+                "initial_cents": "25.00",
                 "recipient_name": "Ana",
                 "recipient_email": "ana@example.com",
                 "message": "Sorry about the wait",
@@ -93,8 +93,8 @@ def test_shop_managers_manage_promotions(client, shop_manager, course):
             "starts_at": "2026-03-01 00:00",
             "ends_at": "2026-04-01 00:00",
             "eligible_courses": [course.pk],
-            "reward_cents": 10000,
-            "minimum_order_cents": 0,
+            "reward_cents": "100.00",
+            "minimum_order_cents": "0",
             "is_active": "on",
         },
     )

@@ -15,7 +15,7 @@ from django.core import mail
 from django.urls import reverse
 
 from courses.models import Enrollment
-from shop.models import Order, PaymentEvent
+from shop.models import GiftCard, GiftCardTransaction, Order, PaymentEvent
 from tests.shop.conftest import LOCALSTRIPE_WEBHOOK_SECRET, localstripe_request
 from tests.shop.stripe_events import event, sign
 
@@ -159,3 +159,49 @@ def test_a_superseded_orders_payment_intent_is_canceled_and_can_no_longer_be_pai
     placed_order.refresh_from_db()
     assert placed_order.status == "canceled"
     assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "status", "refunded"), [("", "refunded", 14900), ("20", "partially_refunded", 2000)]
+)
+def test_a_refund_from_the_admin_goes_through_stripe_and_its_webhook_changes_nothing_twice(
+    localstripe, placed_order, client, shop_manager, amount, status, refunded
+):
+    _confirm(localstripe, placed_order, "pm_card_visa")
+    _wait_for_event("payment_intent.succeeded")
+    _wait_for_receipt()
+    client.force_login(shop_manager)
+    url = reverse("order:refund", args=[placed_order.pk])
+    review = client.post(url, {"amount_cents": amount, "reason": "asked"})
+    data = {"amount_cents": amount, "reason": "asked"}
+    data["reviewed"] = review.context["form"]["reviewed"].value()
+    client.post(url, data)
+    placed_order.refresh_from_db()
+    assert (placed_order.status, placed_order.refunded_cents) == (status, refunded)
+    charge = localstripe_request(localstripe, "GET", f"/v1/charges/{placed_order.gateway_charge}")
+    assert charge["amount_refunded"] == refunded  # the money went back at Stripe
+    before = (
+        Order.objects.values_list("status", "refunded_cents", "refund_excess_cents").get(),
+        list(Enrollment.objects.values_list("pk", "revoked_at")),
+        list(GiftCard.objects.values_list("pk", "balance_cents", "is_active")),
+        GiftCardTransaction.objects.count(),
+        len(mail.outbox),
+    )
+    # Stripe then reports the refund it made: a signed charge.refunded built from the charge.
+    payload = event("charge.refunded", charge)
+    response = client.post(
+        reverse("shop:stripe_webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, LOCALSTRIPE_WEBHOOK_SECRET),
+    )
+    assert response.status_code == 200
+    assert PaymentEvent.objects.filter(event_type="charge.refunded").exists()
+    after = (
+        Order.objects.values_list("status", "refunded_cents", "refund_excess_cents").get(),
+        list(Enrollment.objects.values_list("pk", "revoked_at")),
+        list(GiftCard.objects.values_list("pk", "balance_cents", "is_active")),
+        GiftCardTransaction.objects.count(),
+        len(mail.outbox),
+    )
+    assert after == before

@@ -82,7 +82,7 @@ def test_shop_managers_manage_coupons_in_the_admin(client, shop_manager):
             "code": "spring",
             "kind": "percent",
             "percent_off": 15,
-            "minimum_subtotal_cents": 0,
+            "minimum_subtotal_cents": "0",
             "is_active": "on",
         },
     )
@@ -93,7 +93,7 @@ def test_shop_managers_manage_coupons_in_the_admin(client, shop_manager):
 def test_a_percent_coupon_without_a_percent_is_refused_in_the_admin(client, shop_manager):
     client.force_login(shop_manager)
     response = client.post(
-        reverse("coupon:add"), {"code": "X", "kind": "percent", "minimum_subtotal_cents": 0}
+        reverse("coupon:add"), {"code": "X", "kind": "percent", "minimum_subtotal_cents": "0"}
     )
     assert response.status_code == 200
     assert not Coupon.objects.exists()

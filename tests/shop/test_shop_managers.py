@@ -46,10 +46,10 @@ def test_a_shop_manager_opens_every_shop_admin_page(client, shop_manager, name, 
 
 def test_an_editor_cannot_issue_a_gift_card_or_create_a_coupon(client, editor):
     client.force_login(editor)
-    client.post(reverse("shop_giftcard:add"), {"initial_cents": 100_000_000})
+    client.post(reverse("shop_giftcard:add"), {"initial_cents": "1000000.00"})
     client.post(
         reverse("coupon:add"),
-        {"code": "ALLFREE", "kind": "percent", "percent_off": 100, "minimum_subtotal_cents": 0},
+        {"code": "ALLFREE", "kind": "percent", "percent_off": 100, "minimum_subtotal_cents": "0"},
     )
     assert not GiftCard.objects.exists()
     assert not Coupon.objects.exists()
@@ -107,7 +107,7 @@ def test_whoever_issues_a_card_sees_its_full_code_once(client, shop_manager):
     client.force_login(shop_manager)
     response = client.post(
         reverse("shop_giftcard:add"),
-        {"initial_cents": 2500, "recipient_name": "", "recipient_email": "", "message": ""},
+        {"initial_cents": "25.00", "recipient_name": "", "recipient_email": "", "message": ""},
         follow=True,
     )
     card = GiftCard.objects.get()
@@ -137,7 +137,7 @@ def test_issuing_deactivating_and_resending_a_card_are_in_the_audit_log(client, 
     client.force_login(shop_manager)
     client.post(
         reverse("shop_giftcard:add"),
-        {"initial_cents": 2500, "recipient_name": "Ana", "recipient_email": "ana@example.com"},
+        {"initial_cents": "25.00", "recipient_name": "Ana", "recipient_email": "ana@example.com"},
     )
     card = GiftCard.objects.get()
     client.post(reverse("shop_giftcard:resend", args=[card.pk]))
@@ -161,7 +161,7 @@ def test_coupon_and_promotion_changes_are_in_the_audit_log_with_the_values(
             "code": "HALF",
             "kind": "percent",
             "percent_off": 50,
-            "minimum_subtotal_cents": 0,
+            "minimum_subtotal_cents": "0",
             "is_active": "on",
         },
     )
@@ -172,7 +172,7 @@ def test_coupon_and_promotion_changes_are_in_the_audit_log_with_the_values(
             "code": "HALF",
             "kind": "percent",
             "percent_off": 60,
-            "minimum_subtotal_cents": 0,
+            "minimum_subtotal_cents": "0",
             "is_active": "on",
         },
     )
@@ -190,8 +190,8 @@ def test_coupon_and_promotion_changes_are_in_the_audit_log_with_the_values(
             "starts_at": "2026-03-01 00:00",
             "ends_at": "2026-04-01 00:00",
             "eligible_courses": [course.pk],
-            "reward_cents": 10000,
-            "minimum_order_cents": 0,
+            "reward_cents": "100.00",
+            "minimum_order_cents": "0",
             "is_active": "on",
         },
     )
