@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "website.accounts",
     "website.content",
     "website.newsletter",
+    "website.jobs",
     "courses",
     "shop",
     "trainers",
