@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trainers.models import Inquiry, Trainer
-from website.jobs.models import Job
 from trainers.wagtail_hooks import TrainerViewSet
+from website.jobs.models import Job
 
 from .factories import TrainerFactory
 
