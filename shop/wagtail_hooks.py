@@ -45,3 +45,7 @@ def register_gift_card_report_menu_item():
         icon_name="tag",
         order=900,
     )
+
+
+# The reports (Sales dashboard) register their own admin URL and menu item.
+from shop.reports import hooks as _report_hooks  # noqa: E402, F401

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class TrainersConfig(AppConfig):
     name = "trainers"
+
+    def ready(self):
+        from . import jobs
+
+        jobs.register()

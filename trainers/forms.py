@@ -1,10 +1,12 @@
 from django import forms
 from django.http import QueryDict
+from django.template.defaultfilters import filesizeformat
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .exceptions import InvalidCoordinates, PlaceNotFound
+from .exceptions import ImportRejected, InvalidCoordinates, PlaceNotFound
 from .geocoding import checked_point, geocode_address, parse_coordinates
 from .models import ProfileChange
+from .services import trainer_import_check_columns
 
 RADII = (10, 25, 50, 100, 250)
 DEFAULT_RADIUS = 50
@@ -196,9 +198,42 @@ class ProfileChangeReviewForm(WagtailAdminModelForm):
         return self.cleaned_data["status"]
 
 
+# 2,000 trainers with long bios are well under 2 MB; anything much larger is not a trainer list.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
 class TrainerImportForm(forms.Form):
+    """The upload: a UTF-8 CSV of at most MAX_IMPORT_BYTES with the required columns. The rows
+    themselves are checked by the import job, which reports them by line."""
+
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8 CSV with a header row; rows are matched to trainers by external_id.",
+        help_text=(
+            "UTF-8 CSV with a header row, at most 10 MB; rows are matched to trainers by "
+            "external_id."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(
+                f"Upload a .csv file (in a spreadsheet: Save As → CSV UTF-8), not {upload.name!r}."
+            )
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the limit is "
+                f"{filesizeformat(MAX_IMPORT_BYTES)}. Split it into smaller files."
+            )
+        data = upload.read()
+        if b"\x00" in data:
+            raise forms.ValidationError(
+                "This is not a CSV file (it holds binary data). Save it as CSV UTF-8."
+            )
+        try:
+            trainer_import_check_columns(data=data)
+        except ImportRejected as exc:
+            raise forms.ValidationError([reason for _, reason in exc.errors]) from None
+        self.data_bytes = data
+        return upload

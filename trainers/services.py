@@ -1,6 +1,7 @@
 """State changes in the trainer directory."""
 
 import csv
+import dataclasses
 import io
 import math
 from collections.abc import Callable
@@ -43,9 +44,12 @@ _PLAIN_FIELDS = (
 
 @dataclass
 class ImportSummary:
+    """What an import did: counts, and each row as (line, state, external_id, name)."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    rows: list[tuple[int, str, str, str]] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +80,14 @@ def _csv_rows(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
         }
         rows.append((reader.line_num, values))
     return columns, rows
+
+
+def trainer_import_check_columns(*, data: bytes) -> None:
+    """Raise ImportRejected unless `data` is UTF-8 CSV text with the required columns and at
+    least one row: what an upload form checks before starting the (long) import."""
+    _, rows = _csv_rows(data)
+    if not rows:
+        raise ImportRejected([(2, "The file has a header row but no trainers.")])
 
 
 def _flag(value: str, name: str, default: bool) -> bool:
@@ -154,14 +166,14 @@ def _prepare(line: int, values: dict, certs_by_key: dict[str, Certification]) ->
 
 
 def trainer_import_csv(
-    *, data: bytes, progress: Callable[[int, int], None] | None = None
+    *, data: bytes, progress: Callable[[int, int, str], None] | None = None
 ) -> ImportSummary:
     """Create or update trainers from a CSV file, keyed on `external_id`.
 
     All or nothing: every row is validated (and geocoded when it has no coordinates)
     before anything is written; any problem raises ImportRejected listing each bad
     line and nothing changes. Importing the same file again reports every row unchanged.
-    `progress(done, total)` is called as rows are checked and then saved.
+    `progress(done, total, phase)` is called as rows are checked and then saved.
     """
     _, rows = _csv_rows(data)
     certs_by_key = {}
@@ -185,7 +197,7 @@ def trainer_import_csv(
         except ValidationError as exc:
             errors.append((line, _reason(exc)))
         if progress:
-            progress(done, total * 2)
+            progress(done, total * 2, "checking")
     if errors:
         raise ImportRejected(errors)
     summary = ImportSummary()
@@ -197,8 +209,9 @@ def trainer_import_csv(
                 row.trainer.save()
                 row.trainer.certifications.set(row.certifications)
             setattr(summary, row.state, getattr(summary, row.state) + 1)
+            summary.rows.append((row.line, row.state, row.trainer.external_id, row.trainer.name))
             if progress:
-                progress(done, total * 2)
+                progress(done, total * 2, "saving")
     return summary
 
 

@@ -16,6 +16,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from website import ratelimits
+from website.jobs.selectors import jobs_recent
+from website.jobs.services import job_start
 
 from . import selectors
 from .exceptions import (
@@ -23,7 +25,6 @@ from .exceptions import (
     ChangeSuperseded,
     ContactRateLimited,
     GeocoderUnavailable,
-    ImportRejected,
     PlaceNotFound,
 )
 from .forms import (
@@ -37,8 +38,9 @@ from .forms import (
 )
 from .geocoding import GeocodeResult, Place, get_geocoder
 from .geometry import KM_PER_MILE, format_distance
+from .jobs import TRAINER_IMPORT
 from .models import ProfileChange, Trainer, TrainerDirectoryPage
-from .services import inquiry_send, profile_change_review, profile_change_submit, trainer_import_csv
+from .services import inquiry_send, profile_change_review, profile_change_submit
 
 PER_PAGE = 20
 
@@ -301,7 +303,9 @@ class ProfileChangeReviewView(EditView):
 
 
 class TrainerImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """Admin upload of a trainers CSV: the same all-or-nothing import as `import_trainers`."""
+    """Admin upload of a trainers CSV: the file is checked (type, size, columns), then the same
+    all-or-nothing import as `import_trainers` runs as a background job, whose page shows its
+    progress and then every row by line number."""
 
     permission_policy = ModelPermissionPolicy(Trainer)
     permission_required = "add"
@@ -310,14 +314,17 @@ class TrainerImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
     template_name = "trainers/admin/trainer_import.html"
     form_class = TrainerImportForm
 
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "recent_jobs": jobs_recent(kind=TRAINER_IMPORT, user=self.request.user),
+        }
+
     def form_valid(self, form):
-        try:
-            summary = trainer_import_csv(data=form.cleaned_data["file"].read())
-        except ImportRejected as exc:
-            return self.render_to_response(self.get_context_data(form=form, rejected=exc))
-        messages.success(
-            self.request,
-            f"Trainers imported: {summary.created} created, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged.",
+        job = job_start(
+            kind=TRAINER_IMPORT,
+            user=self.request.user,
+            data=form.data_bytes,
+            filename=form.cleaned_data["file"].name,
         )
-        return HttpResponseRedirect(self.request.path)
+        return HttpResponseRedirect(job.get_absolute_url())

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "website.accounts",
     "website.content",
     "website.newsletter",
+    "website.jobs",
     "courses",
     "shop",
     "trainers",
@@ -219,11 +220,18 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Tasks: run at once in the demo and tests; queued in the database for a worker in production.
+# TASK_QUEUE=database queues them in the demo too (run `manage.py db_worker` beside it), so
+# background jobs can be watched as a deployment shows them.
+TASK_QUEUE = env.str("TASK_QUEUE", default="database" if IS_PRODUCTION else "immediate")
+if TASK_QUEUE not in {"immediate", "database"}:
+    raise ImproperlyConfigured(
+        f"Environment variable TASK_QUEUE must be 'immediate' or 'database', not {TASK_QUEUE!r}."
+    )
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks_db.DatabaseBackend"
-            if IS_PRODUCTION
+            if TASK_QUEUE == "database"
             else "django_tasks.backends.immediate.ImmediateBackend"
         ),
     }

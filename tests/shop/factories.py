@@ -1,11 +1,11 @@
-"""Gift card and promotion test data."""
+"""Gift card, promotion and order test data."""
 
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from shop.models import GiftCard, GiftCardDenomination, Order, Promotion
+from shop.models import GiftCard, GiftCardDenomination, Order, OrderLine, Promotion
 from shop.payments.base import PaymentState
 from shop.payments.local import TestGateway
 from shop.services import (
@@ -103,3 +103,36 @@ def buy_and_pay(
         )
     order.refresh_from_db()
     return order
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order as the shop leaves it after payment (status paid, `paid_at` now by default).
+
+    Give `subtotal_cents`, `discount_cents` and `gift_card_cents`: the total follows (the
+    database checks it). Lines are added with OrderLineFactory(order=…).
+    """
+
+    email = factory.Sequence(lambda n: f"buyer{n}@example.com")
+    subtotal_cents = 10000
+    discount_cents = 0
+    gift_card_cents = 0
+    total_cents = factory.LazyAttribute(
+        lambda o: o.subtotal_cents - o.discount_cents - o.gift_card_cents
+    )
+    currency = "USD"
+    gateway = "test"
+    status = Order.Status.PAID
+    paid_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Order
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    order = factory.SubFactory(OrderFactory)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    unit_price_cents = 10000
+    quantity = 1
+
+    class Meta:
+        model = OrderLine

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trainers.models import Inquiry, Trainer
 from trainers.wagtail_hooks import TrainerViewSet
+from website.jobs.models import Job
 
 from .factories import TrainerFactory
 
@@ -111,19 +112,91 @@ IMPORT_CSV = (
 )
 
 
-def test_editor_imports_a_csv_in_the_admin(admin_client, directory):
-    upload = SimpleUploadedFile("trainers.csv", IMPORT_CSV, content_type="text/csv")
-    response = admin_client.post("/admin/trainer_import/", {"file": upload}, follow=True)
-    assert "1 created, 0 updated, 0 unchanged" in response.content.decode()
+def _upload(client, data: bytes, name: str = "trainers.csv", **extra):
+    upload = SimpleUploadedFile(name, data, content_type="text/csv")
+    return client.post("/admin/trainer_import/", {"file": upload}, **extra)
+
+
+def test_admin_import_runs_as_a_job_and_reports_each_row_by_line(
+    admin_client, directory, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(admin_client, IMPORT_CSV)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/admin/jobs/{job.pk}/"
+    assert job.kind == "trainer_import" and job.status == Job.Status.SUCCEEDED
+    assert job.report["rows"] == [[2, "created", "x-1", "Upload Coach"]]
+    html = admin_client.get(response["Location"]).content.decode()
+    assert "Trainers imported: 1 created, 0 updated, 0 unchanged." in html
+    assert "<td>2</td><td>created</td><td><code>x-1</code></td><td>Upload Coach</td>" in html
     assert Trainer.objects.get(external_id="x-1").latitude is not None
+    # The upload page lists the run, with a link to its page.
+    assert (
+        f'href="/admin/jobs/{job.pk}/"'
+        in admin_client.get("/admin/trainer_import/").content.decode()
+    )
 
 
-def test_admin_import_of_a_bad_file_lists_the_problems_and_imports_nothing(admin_client, directory):
-    bad = IMPORT_CSV + b"x-2,,bad,Chicago,IL,,US\n"
-    upload = SimpleUploadedFile("trainers.csv", bad, content_type="text/csv")
-    html = admin_client.post("/admin/trainer_import/", {"file": upload}).content.decode()
-    assert "Line 3: name must not be empty." in html
+def test_admin_import_runs_after_the_request_has_answered(admin_client, directory):
+    # No commit in a rollback test, so nothing runs: the request only queued the job.
+    response = _upload(admin_client, IMPORT_CSV)
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.PENDING and Trainer.objects.count() == 0
+    html = admin_client.get(job.get_absolute_url()).content.decode()
+    assert "<progress" in html and "db_worker" in html
+
+
+def test_admin_import_of_a_bad_file_reports_the_problems_by_line_and_imports_nothing(
+    admin_client, directory, django_capture_on_commit_callbacks
+):
+    bad = IMPORT_CSV + b"x-2,,bad,Chicago,IL,,US\n" + b"x-3,Cy,cy@private.example,Qqxqzzv,,,US\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(admin_client, bad)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.report["errors"][0] == [3, "name must not be empty."]
+    assert job.report["errors"][1][0] == 4
+    html = admin_client.get(response["Location"]).content.decode()
+    assert "2 problem(s) found; nothing was imported." in html
+    assert "<td>3</td><td>name must not be empty.</td>" in html
+    assert "<td>4</td><td>couldn&#x27;t locate &#x27;Qqxqzzv&#x27;" in html
     assert Trainer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("trainers.xlsx", b"PK\x03\x04binary", "Upload a .csv file"),
+        ("trainers.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a CSV file"),
+        ("trainers.csv", "name;city\nAna;Köln\n".encode("latin-1"), "not UTF-8 text"),
+        (
+            "trainers.csv",
+            b"external_id,name,city\nx-1,Ana,Chicago\n",
+            "Missing column(s): email, country.",
+        ),
+        (
+            "trainers.csv",
+            b"external_id,name,email,city,country\n",
+            "has a header row but no trainers",
+        ),
+        ("trainers.csv", b"", "The submitted file is empty."),
+    ],
+)
+def test_admin_import_refuses_a_file_that_is_not_a_trainer_csv_with_a_message(
+    admin_client, directory, name, data, says
+):
+    response = _upload(admin_client, data, name=name)
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert Job.objects.count() == 0 and Trainer.objects.count() == 0
+
+
+def test_admin_import_refuses_a_huge_file_with_a_message(admin_client, directory, monkeypatch):
+    monkeypatch.setattr("trainers.forms.MAX_IMPORT_BYTES", 1024)
+    response = _upload(admin_client, IMPORT_CSV + b"x" * 2048)
+    assert "the limit is 1.0\xa0KB. Split it into smaller files." in response.content.decode()
+    assert Job.objects.count() == 0
 
 
 def test_admin_import_needs_permission_to_add_trainers(client, user, directory):

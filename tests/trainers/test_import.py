@@ -149,3 +149,20 @@ def test_non_finite_or_out_of_range_coordinates_are_refused_with_the_line_number
 def test_coordinates_on_the_edge_of_the_globe_are_accepted(tmp_path):
     run(tmp_path, GOOD + "t-3,Po Lar,po@private.example,Leeds,,,GB,-90,180,,,no\n")
     assert Trainer.objects.get(external_id="t-3").latitude == -90
+
+
+class _Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_command_draws_a_progress_bar_on_a_terminal(tmp_path):
+    err = _Terminal()
+    run(tmp_path, GOOD, err)
+    assert "saving: 100%" in err.getvalue() and "4/4" in err.getvalue()
+
+
+def test_command_draws_no_progress_bar_into_a_log(tmp_path):
+    err = StringIO()
+    run(tmp_path, GOOD, err)
+    assert err.getvalue() == ""

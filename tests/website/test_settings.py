@@ -14,7 +14,7 @@ OWN_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET",
     "STRIPE_API_BASE", "MEDIA_STORAGE", "SITE_CURRENCY", "TRUSTED_PROXY_COUNT", "PAYMENTS",
-    "SITE_URL",
+    "SITE_URL", "TASK_QUEUE",
 }  # fmt: skip
 DEPLOYMENT = {
     "DEBUG": "0",
@@ -91,6 +91,12 @@ def test_production_values_switch_on_redis_smtp_and_https():
     assert values["ssl_redirect"] is True
 
 
+def test_task_queue_database_queues_the_demos_tasks_for_a_worker():
+    result = run_python(PRINT_SETTINGS, TASK_QUEUE="database")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["tasks"] == "django_tasks_db.DatabaseBackend"
+
+
 def test_check_deploy_is_clean_with_only_the_required_production_values():
     result = run_python(CHECK_DEPLOY, **PRODUCTION)
     assert result.returncode == 0, result.stderr
@@ -137,6 +143,7 @@ def test_a_deployment_may_opt_into_test_payments_explicitly():
         ({"SITE_URL": "https://coach.example.com/shop"}, "SITE_URL"),
         ({**PRODUCTION, "ALLOWED_HOSTS": "*"}, "SITE_URL"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+        ({"TASK_QUEUE": "redis"}, "TASK_QUEUE"),
     ],
 )
 def test_a_missing_or_malformed_value_stops_start_up_naming_the_variable(variables, named):
