@@ -285,7 +285,11 @@ def seed(*, stdout) -> None:
                     video=[
                         (
                             "video",
-                            {"title": lesson_title, "url": DEMO_VIDEO, "duration": f"{minutes}:00"},
+                            {
+                                "title": lesson_title,
+                                "url": DEMO_VIDEO,
+                                "duration": f"{seconds // 60}:{seconds % 60:02d}",
+                            },
                         )
                     ],
                     body=f"<p>Follow along, then practise “{lesson_title}” daily this week.</p>",
