@@ -5,7 +5,6 @@ the tests run in (see pytest_collection_modifyitems).
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck
@@ -13,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tests import database
 from tests.factories import UserFactory
+from tests.overrides import settings_for_tests
 
 # Hypothesis: a modest number of examples per commit, many more on demand (make test-thorough).
 # No deadline: a slow example on a loaded machine is not a failure.
@@ -27,31 +27,13 @@ for _name, _examples in {"ci": 100, "thorough": 2000}.items():
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def _test_settings_values(storages: dict, files: Path) -> dict:
-    """The settings every test runs with; uploaded and private files go under `files`."""
-    return {
-        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-        # Tests render templates without running collectstatic first.
-        "STORAGES": {
-            **storages,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            "private": {
-                "BACKEND": "website.storage.PrivateFileSystemStorage",
-                "OPTIONS": {"location": files / "private"},
-            },
-        },
-        "MEDIA_ROOT": files / "media",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-
-
 # Not the test client's host, nor the demo's port: absolute links must come from SITE_URL.
 SITE_URL = "http://coachhouse.test:8123"
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    for name, value in _test_settings_values(settings.STORAGES, tmp_path).items():
+    for name, value in settings_for_tests(settings.STORAGES, tmp_path).items():
         setattr(settings, name, value)
     settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = SITE_URL
 
@@ -94,7 +76,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         directory = tmp_path_factory.mktemp("snapshots")
         snapshots = database.Snapshots(
-            directory, _test_settings_values(settings.STORAGES, directory / "demo-files")
+            directory, settings_for_tests(settings.STORAGES, directory / "demo-files")
         )
         snapshots.take(database.MIGRATED)
     _snapshots = snapshots

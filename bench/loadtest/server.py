@@ -1,8 +1,9 @@
 """A throwaway copy of the site on 127.0.0.1: its own PostgreSQL database and gunicorn.
 
-The load test and the fault drills both use it. Each context manager undoes what it did
-however the block ends (an error, Ctrl-C, or SIGTERM once `stop_on_sigterm()` is called):
-gunicorn is stopped and the database dropped.
+The load test, the fault drills and the tests that run the site as a deployment does
+(tests/e2e/test_production.py, tests/website/test_app_servers.py) all start gunicorn here.
+Each context manager undoes what it did however the block ends (an error, Ctrl-C, or SIGTERM
+once `stop_on_sigterm()` is called): gunicorn is stopped and the database dropped.
 """
 
 import contextlib
@@ -27,7 +28,7 @@ LOG_DIR = ROOT / "var" / "bench"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 # A Redis database number of its own, emptied before and after each run.
 REDIS_URL = "redis://127.0.0.1:6379/13"
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 60
 
 
 def stop_on_sigterm() -> None:
@@ -81,23 +82,31 @@ def flush_redis(url: str = REDIS_URL) -> None:
     redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
 
 
-def site_environment(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
-    """The environment of a loopback site: DEBUG off and no ALLOWED_HOSTS (so no HTTPS redirect)."""
+# Configuration the caller's environment may carry (a test run's database, localstripe, a
+# developer's Redis) that must not leak into the site it starts.
+_SITE_VARIABLES = ("DJANGO_", "DATABASE_", "REDIS_", "STRIPE_", "EMAIL_", "SITE_", "PAYMENTS")
+
+
+def site_environment(database_url: str, redis_url: str = "", **extra: str) -> dict[str, str]:
+    """The environment of a loopback site: DEBUG off and no ALLOWED_HOSTS (so no HTTPS redirect).
+
+    Without `redis_url` it is the one-machine setup (a per-process memory cache).
+    """
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "website.settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "DEBUG": "0",
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_SITE_VARIABLES) and key != "ALLOWED_HOSTS"
     }
-    env.pop("ALLOWED_HOSTS", None)
+    env.update(DJANGO_SETTINGS_MODULE="website.settings", DATABASE_URL=database_url, DEBUG="0")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return {**env, **extra}
 
 
 def manage(env: dict[str, str], *args: str) -> None:
     """Run one manage.py command for the throwaway site; raise if it fails."""
     subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=600
     )
 
 
@@ -122,14 +131,23 @@ def get(url: str, timeout: float = 5) -> tuple[int, float, bytes, dict[str, str]
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], name: str, workers: int = 2) -> Iterator[str]:
-    """Serve the site with gunicorn on a free loopback port; yield its base URL, then stop it.
+def gunicorn(
+    env: dict[str, str],
+    name: str,
+    workers: int = 2,
+    *,
+    port: int | None = None,
+    log_dir: Path = LOG_DIR,
+) -> Iterator[str]:
+    """Serve the site with gunicorn on 127.0.0.1 (`port`, else a free one); yield its base URL
+    once it answers, then stop it.
 
-    Its output goes to var/bench/<name>.log, whose path is printed.
+    Its output goes to <log_dir>/<name>.log (var/bench/ by default), whose path is printed and
+    named in the error when it does not start.
     """
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = LOG_DIR / f"{name}.log"
-    base = f"http://127.0.0.1:{free_port()}"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    base = f"http://127.0.0.1:{port or free_port()}"
     command = [
         str(BIN / "gunicorn"),
         "website.wsgi:application",
@@ -141,12 +159,13 @@ def gunicorn(env: dict[str, str], name: str, workers: int = 2) -> Iterator[str]:
         process = subprocess.Popen(  # noqa: S603 - our own gunicorn
             command, cwd=ROOT, env=env, stdout=log, stderr=log
         )
-    print(f"gunicorn ({workers} workers) on {base}, log in {log_path.relative_to(ROOT)}")
+    print(f"gunicorn ({workers} workers) on {base}, log in {log_path}")
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while get(f"{base}/healthz")[0] == 0:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start; see {log_path}")
+                tail = log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"gunicorn did not start; see {log_path}:\n{tail}")
             time.sleep(0.2)
         yield base
     finally:

@@ -11,11 +11,6 @@ import base64
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from email import message_from_bytes
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,44 +18,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from bench.loadtest import server
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, RESULTS
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 # A 1x1 transparent PNG: what a map tile request gets instead of the network.
 EMPTY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
-START_TIMEOUT = 60
-
-
-def _free_port() -> int:
-    if os.environ.get("E2E_SERVER_PORT"):
-        return int(os.environ["E2E_SERVER_PORT"])
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(*args: str, env: dict) -> None:
-    subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {server.stdout.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer /healthz within {START_TIMEOUT} s")
 
 
 @pytest.fixture(scope="module")
@@ -71,35 +35,18 @@ def production_site(tmp_path_factory):
             f"No Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
         )
     folder = tmp_path_factory.mktemp("production")
-    port = _free_port()
+    port = int(os.environ.get("E2E_SERVER_PORT") or 0) or server.free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "STRIPE_", "EMAIL_", "SITE_"))
-    }
-    env.update(
-        DEBUG="0",
-        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+    env = server.site_environment(
+        f"sqlite:///{folder / 'db.sqlite3'}",
         MEDIA_ROOT=str(folder / "media"),
         # Three slashes and an absolute path: django-environ reads the path after the third.
         EMAIL_URL=f"filemail:///{folder / 'mail'}",
         SITE_URL=url,
     )
-    _manage("migrate", "--no-input", env=env)
-    _manage("seed_demo", env=env)
-    _manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "website.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        _wait_until_healthy(url, server)
-        yield url, folder / "mail"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    server.prepare_site(env)
+    with server.gunicorn(env, "production", port=port, log_dir=folder) as base_url:
+        yield base_url, folder / "mail"
 
 
 class Visitor:
