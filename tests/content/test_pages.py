@@ -18,6 +18,7 @@ from trainers.models import TrainerDirectoryPage
 from website.content.models import (
     ArticleIndexPage,
     ArticlePage,
+    ContactPage,
     EpisodeHighlight,
     EpisodeIndexPage,
     EpisodePage,
@@ -71,13 +72,15 @@ class _Buttons(HTMLParser):
                 CourseIndexPage,
                 TrainerDirectoryPage,
                 StandardPage,
+                ContactPage,
             },
         ),
         (EpisodeIndexPage, {HomePage}, {EpisodePage}),
         (EpisodePage, {EpisodeIndexPage}, set()),
         (ArticleIndexPage, {HomePage}, {ArticlePage}),
         (ArticlePage, {ArticleIndexPage}, set()),
-        (StandardPage, {HomePage, StandardPage}, {StandardPage}),
+        (StandardPage, {HomePage, StandardPage}, {StandardPage, ContactPage}),
+        (ContactPage, {HomePage, StandardPage}, set()),
     ],
 )
 def test_every_page_type_sits_only_where_the_site_tree_expects_it(page_type, parents, children):

@@ -1,6 +1,8 @@
 import pytest
+from django.db import connection
 
-from tests.content.factories import ArticlePageFactory, EpisodePageFactory
+from tests.content.factories import ArticlePageFactory, EpisodePageFactory, publish
+from website.content import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,73 @@ def test_search_results_past_the_last_page_show_the_last_page(client, episode_in
 
     assert response.status_code == 200
     assert response.context["results"].number == 2
+
+
+# Forgiving typos ------------------------------------------------------------------
+
+
+def _titles(response) -> list[str]:
+    return [page.title for page in response.context["results"]]
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("backwrd walking", "Backward Walking for Back Pain – Episode 403"),
+        ("vestibulr", "The Vestibular System Explained – Episode 400"),
+    ],
+)
+def test_a_query_with_a_typo_still_finds_the_page(client, seeded, typo, expected):
+    response = client.get("/search/", {"q": typo})
+
+    assert expected in _titles(response)
+    html = response.content.decode()
+    found = response.context["found"]
+    if connection.vendor == "postgresql":
+        # pg_trgm: the close matches themselves, most similar first.
+        assert found.close_matches
+        assert f"No exact matches for “{typo}”" in html
+    else:
+        assert found.searched == found.suggestion
+        assert f"(you searched for “{typo}”)" in html
+
+
+def test_a_typo_is_answered_with_did_you_mean_on_every_database(client, seeded):
+    html = client.get("/search/", {"q": "backwrd walking"}).content.decode()
+    assert (
+        'Did you mean <a href="?q=backward%20walking" data-did-you-mean>backward walking</a>?'
+        in (html)
+    )
+
+
+def test_a_correctly_spelled_query_suggests_nothing(client, seeded):
+    response = client.get("/search/", {"q": "backward walking"})
+    assert response.context["found"].suggestion is None
+    assert "Did you mean" not in response.content.decode()
+
+
+def test_the_suggestion_vocabulary_includes_tags_and_follows_publishing(seeded, episode_index):
+    assert "retro" in selectors.search_vocabulary()
+    assert selectors.search_suggestion(query="otolihts") is None
+    publish(EpisodePageFactory(parent=episode_index, title="Otoliths and gravity"))
+    assert selectors.search_suggestion(query="otolihts") == "otoliths"
+
+
+def test_results_name_courses_articles_and_episodes_as_readers_do(client, seeded):
+    response = client.get("/search/", {"q": "vestibular"})
+    html = response.content.decode()
+    labels = {
+        page.title: selectors.search_result_label(page) for page in response.context["results"]
+    }
+    assert labels["The Balance Gym"] == "Course"
+    assert labels["The Vestibular System Explained – Episode 400"] == "Episode 400"
+    assert labels["Five Everyday Habits That Train Your Vestibular System"] == "Article"
+    assert '<p class="eyebrow">Course</p>' in html
+    assert "Course page" not in html and "COURSE PAGE" not in html
+
+
+def test_nonsense_finds_nothing_and_suggests_nothing(client, seeded):
+    response = client.get("/search/", {"q": "zzzqqqx"})
+    assert list(response.context["results"]) == []
+    assert response.context["found"].suggestion is None
+    assert "Nothing matched" in response.content.decode()

@@ -131,6 +131,13 @@ def retire_cached_pages(**kwargs) -> None:
     transaction.on_commit(forget_content_generation)
 
 
+def _retire_on_trust_pages_change(sender, created, **kwargs) -> None:
+    # The footer links them. Not on creation: the first page rendered for a site creates its
+    # (empty) setting row, which must not retire the rendering it is part of.
+    if not created:
+        retire_cached_pages()
+
+
 def connect_signals() -> None:
     """Anything that can change what a published page shows retires the cached pages."""
     page_signals = {
@@ -139,10 +146,13 @@ def connect_signals() -> None:
         "slug_changed": page_slug_changed,
         "moved": post_page_move,
     }
+    post_save.connect(
+        _retire_on_trust_pages_change, sender=TrustPages, dispatch_uid="page_cache:TrustPages:saved"
+    )
     for name, signal in page_signals.items():
         signal.connect(retire_cached_pages, dispatch_uid=f"page_cache:page_{name}")
     post_delete.connect(retire_cached_pages, sender=Page, dispatch_uid="page_cache:page_deleted")
-    for model in (Category, PageViewRestriction, TrustPages):
+    for model in (Category, PageViewRestriction):
         post_save.connect(
             retire_cached_pages, sender=model, dispatch_uid=f"page_cache:{model.__name__}:saved"
         )

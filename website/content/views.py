@@ -11,16 +11,17 @@ RESULTS_PER_PAGE = 10
 
 @require_GET
 def search(request):
-    """Site search; an empty or unusable query shows the ways into the content instead."""
+    """Site search that forgives typos; an empty or unusable query shows the ways into the
+    content instead."""
     query = selectors.clean_query(request.GET.get("q", ""))
-    results = None
+    results, found = None, None
     if query:
-        results = Paginator(selectors.search_pages(query=query), RESULTS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        found = selectors.site_search(query=query)
+        results = Paginator(found.results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "query": query,
         "results": results,
+        "found": found,
         "category_links": selectors.category_links(request=request),
         "latest_episodes": [] if query else selectors.live_episodes()[:3],
     }

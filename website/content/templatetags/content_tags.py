@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from website.absolute_urls import absolute_url
 from website.content.models.seo import breadcrumb_list
+from website.content.selectors import search_result_label
 
 register = template.Library()
 
@@ -19,6 +20,12 @@ def ld_json(data) -> str:
     """Structured data as a `<script type="application/ld+json">` data block (not executed)."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.filter
+def result_label(page) -> str:
+    """A search result's kind as readers say it: "Episode 403", "Article", "Course"."""
+    return search_result_label(page)
 
 
 @register.inclusion_tag("content/includes/seo_head.html", takes_context=True)
