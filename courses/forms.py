@@ -43,10 +43,12 @@ class MinutesSecondsField(forms.MultiValueField):
         kwargs.pop("max_length", None)
         fields = (
             forms.IntegerField(
+                required=False,
                 min_value=0,
                 error_messages={"min_value": "Minutes cannot be negative."},
             ),
             forms.IntegerField(
+                required=False,
                 min_value=0,
                 max_value=59,
                 error_messages={

@@ -71,3 +71,34 @@ def test_demo_seeds_the_balance_gym_and_three_more_courses_once(home_page):
 def test_site_search_finds_courses(client, course):
     response = client.get("/search/", {"q": "balance gym"})
     assert b"The Balance Gym" in response.content
+
+
+def test_demo_fills_the_balance_gym_sales_page(home_page, settings):
+    seed(stdout=io.StringIO())
+    course = CoursePage.objects.get(slug="the-balance-gym")
+    modules = list(course.modules.all())
+    assert len(modules) == 3
+    lessons = LessonPage.objects.child_of(course)
+    assert all(lesson.module in modules for lesson in lessons)
+    assert lessons.filter(is_free_preview=True).count() == 2
+    assert all(lesson.duration_seconds % 60 for lesson in lessons)  # minutes and seconds
+    assert course.instructor.photo is not None and course.instructor.credential_list
+    assert course.testimonials.filter(rating__isnull=False).count() >= 3
+    assert course.testimonials.filter(rating__isnull=True).exists()
+    assert course.questions.count() >= 3
+    assert f"{settings.SHOP_REFUND_WINDOW_DAYS}-day money-back guarantee" in course.guarantee
+
+
+def test_demo_adds_the_sales_page_to_a_balance_gym_seeded_before_it_existed(home_page):
+    seed(stdout=io.StringIO())
+    course = CoursePage.objects.get(slug="the-balance-gym")
+    course.modules.all().delete()
+    CoursePage.objects.filter(pk=course.pk).update(guarantee="", instructor=None)
+
+    seed(stdout=io.StringIO())
+
+    course = CoursePage.objects.get(pk=course.pk)
+    assert course.modules.count() == 3
+    assert course.instructor is not None
+    assert course.guarantee
+    assert course.testimonials.count() == 4  # replaced, not doubled
