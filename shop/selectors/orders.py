@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from courses.models import Enrollment
 from shop.models import GiftCard, GiftCardTransaction, Order, OrderGiftCard, OrderLine
+from shop.money import format_money
 
 
 def orders_for(*, user: AbstractBaseUser) -> QuerySet[Order]:
@@ -114,6 +115,12 @@ def _order_history(order: Order, events, log_entries) -> list[OrderHistoryEntry]
         if values.get("reason"):
             detail += f": “{values['reason']}”"
         label = entry.message
+        if entry.action == "shop.order.refund" and str(values.get("refunded_cents")).isdigit():
+            money = format_money(int(values["refunded_cents"]), order.currency)
+            kind = f" ({values['kind']})" if values.get("kind") else ""
+            label = f"Refund of {money} from the admin{kind}"
+            if values.get("taken_back"):
+                detail += f"; took back {values['taken_back']}"
         history.append(OrderHistoryEntry(entry.timestamp, label, detail))
     if order.status in (Order.Status.FAILED, Order.Status.CANCELED, Order.Status.NEEDS_REFUND):
         history.append(

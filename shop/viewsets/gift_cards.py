@@ -31,6 +31,12 @@ class GiftCardIssueForm(forms.ModelForm):
         formfield_callback = formfield_for_dbfield
         fields = ["initial_cents", "recipient_name", "recipient_email", "message", "expires_at"]
 
+    def clean_initial_cents(self):
+        value = self.cleaned_data["initial_cents"]
+        if not value:
+            raise forms.ValidationError("Give the card a value above zero.")
+        return value
+
 
 class GiftCardCreateView(CreateView):
     """Issuing goes through the service, so the card starts with its ledger entry and email."""

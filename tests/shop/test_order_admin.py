@@ -92,7 +92,7 @@ def test_the_history_shows_the_payment_events_and_the_refund_with_who_and_why(
     _refund(client, order, amount="20", reason="late start")
     page = client.get(reverse("order:inspect", args=[order.pk])).content.decode()
     assert "Payment succeeded at Stripe" in page and "evt_1" in page
-    assert "refunded_cents = $20.00" in page
+    assert "Refund of $20.00 from the admin (partial)" in page
     assert f"by {shop_manager.email}: “late start”" in page
     assert "Partially refunded" in page
 
