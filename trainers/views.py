@@ -311,6 +311,10 @@ class TrainerImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
     permission_required = "add"
     page_title = "Import trainers"
     header_icon = "upload"
+    breadcrumbs_items = [
+        *WagtailAdminTemplateMixin.breadcrumbs_items,
+        {"url": "", "label": "Import trainers"},
+    ]
     template_name = "trainers/admin/trainer_import.html"
     form_class = TrainerImportForm
 

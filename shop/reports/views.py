@@ -9,7 +9,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from shop.money import format_money_short
 
 from .charts import bar_chart, column_chart
-from .forms import PRESETS, PeriodForm
+from .forms import DEFAULT_PRESET, PRESETS, PeriodForm
 from .selectors import Period, SalesReport, sales_report
 
 # Reading the orders is what the dashboard shows; Shop managers hold it, Editors do not.
@@ -131,13 +131,15 @@ class SalesReportView(WagtailAdminTemplateMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        form = PeriodForm(self.request.GET or None)
+        form = PeriodForm(
+            self.request.GET or None, initial={"preset": DEFAULT_PRESET, "granularity": "auto"}
+        )
         period = form.period()
         report = sales_report(period=period)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
-            "presets": PRESETS,
+            "presets": [(value, label) for value, label in PRESETS if value != "custom"],
             "period": period,
             "report": report,
             "charts": _charts(report),

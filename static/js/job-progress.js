@@ -12,11 +12,11 @@
     section.querySelectorAll("[data-job-field]").forEach(function (node) {
       var value = state[node.dataset.jobField];
       if (value === undefined || value === null) return;
-      if (node.dataset.jobField === "updated_at") {
-        node.setAttribute("datetime", value);
-        value = new Date(value).toLocaleTimeString();
-      }
+      if (node.dataset.jobField === "updated_time") node.setAttribute("datetime", state.updated_at);
       node.textContent = value;
+    });
+    section.querySelectorAll("[data-job-when]").forEach(function (node) {
+      node.hidden = node.dataset.jobWhen !== state.status;
     });
     if (bar) {
       bar.max = Math.max(state.total, 1);

@@ -34,6 +34,7 @@ def job_state(job: Job) -> dict:
         "phase": job.phase,
         "message": job.message,
         "updated_at": timezone.localtime(job.updated_at).isoformat(),
+        "updated_time": timezone.localtime(job.updated_at).strftime("%H:%M:%S"),
     }
 
 
