@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
     "website.content.page_cache.PageCacheMiddleware",
+    # Below the page cache, so a hit never pays for it.
+    "website.content.page_cache.KnownSiteMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"

@@ -21,7 +21,7 @@ def search(request):
     context = {
         "query": query,
         "results": results,
-        "category_links": selectors.category_links(request=request),
+        "category_links": selectors.category_links(),
         "latest_episodes": [] if query else selectors.live_episodes()[:3],
     }
     return render(request, "content/search.html", context)
