@@ -132,7 +132,8 @@ MIDDLEWARE = [
     # compressed body, so a conditional GET gets 304 (docs/decisions.md: BREACH).
     "website.headers.TextGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's CSPMiddleware, building each distinct policy once (website/headers.py).
+    "website.headers.CachedPolicyCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
