@@ -1,6 +1,7 @@
 """`make bench`: every benchmark module against one throwaway seeded database, one table.
 
-Each module in MODULES exposes `run() -> list[tuple[str, str, str]]` giving
+Each module in MODULES (or those named on the command line: `python -m bench content`)
+exposes `run() -> list[tuple[str, str, str]]` giving
 (benchmark, metric, value) rows. The database is a fresh SQLite file in a temporary
 directory, migrated and seeded with `seed_demo`, and removed afterwards; the demo
 database under var/ is never touched.
@@ -57,7 +58,8 @@ def main() -> None:
                 file=sys.stderr,
             )
             rows = []
-            for name in MODULES:
+            chosen = [f"bench.{name}" for name in sys.argv[1:]] or MODULES
+            for name in chosen:
                 rows.extend(import_module(name).run())
         print(_table(rows))
     finally:

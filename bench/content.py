@@ -1,41 +1,68 @@
-"""Requests per second and SQL queries for content pages, uncached and from the page cache.
+"""Requests per second, SQL queries and the ratio to Django's bare floor for the public pages.
 
 Requests go in-process through Django's WSGI handler (the whole middleware stack, no
-network). "Uncached" adds a query string the page cache never stores, so every request
-renders; "cached" repeats the plain URL after one warm-up. Django's floor is a view that
-returns a constant string, measured the same way in the same run.
+network). The floor is a separate WSGI handler with no middleware at all and its own URLconf
+(`bench.floor`): one view returning a constant 20 KB page, measured before and after the
+targets in the same run; each target's ratio is its requests/s over the mean of the two.
+"Uncached" adds a query string the page cache never stores, so every request renders;
+"cached" repeats the plain URL after one warm-up; "logged in" is the demo customer (never
+cached). Afterwards 200 more episodes and articles (100 each) are added and every page's
+query count is printed again: it must not grow (tests/content/test_query_counts.py).
+
+The machine is usually shared: requests/s move with its load, the ratios much less.
 """
 
 import sys
 import time
+from datetime import date
+from http.cookies import SimpleCookie
 from io import BytesIO
 
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
-from django.http import HttpResponse
+from django.test import Client
 from django.test.utils import override_settings
-from django.urls import include, path
 
-SECONDS_PER_TARGET = 2.0
-TARGETS = [
-    ("home", "/"),
-    ("episode 403", "/episodes/backward-walking-for-back-pain/"),
-    ("category page", "/articles/category/back-pain/"),
+SECONDS_PER_TARGET = 1.0
+EXTRA_PAGES = 200
+
+# (name, URL, target ratio to the floor) — the targets of issue #16.
+CACHED = [
+    ("home", "/", 0.7),
+    ("episode 403", "/episodes/backward-walking-for-back-pain/", 0.7),
+    ("episode index", "/episodes/", 0.7),
+    ("category page", "/articles/category/back-pain/", 0.7),
 ]
-# Course pages carry a CSRF-protected "Add to cart" form, so they are never shared renderings.
-NEVER_CACHED = [("course page", "/courses/the-balance-gym/")]
+RENDERED = [
+    ("home", "/", 0.04),
+    ("episode 403", "/episodes/backward-walking-for-back-pain/", 0.04),
+    ("category page", "/articles/category/back-pain/", 0.04),
+    ("article", None, 0.04),  # the first live article, found at run time
+    ("course page", "/courses/the-balance-gym/", 0.04),
+    ("Find a Trainer (60601)", "/find-a-trainer/?q=60601", 0.03),
+    ("search (back)", "/search/?q=back", 0.03),
+]
+COUNTED = [
+    ("episode index", "/episodes/"),
+    ("article index", "/articles/"),
+    ("episode feed", "/episodes/feed/"),
+    ("article feed", "/articles/feed/"),
+    ("trainer profile", None),  # the first published trainer
+]
+MINI_CART = ("mini-cart JSON (logged in)", "/shop/cart/summary.json", 0.8)
 
 
-def floor(request):
-    return HttpResponse("ok", content_type="text/plain")
+class FloorHandler(WSGIHandler):
+    """A WSGI handler of its own URLconf (`bench.floor`), built with no middleware."""
+
+    def get_response(self, request):
+        request.urlconf = "bench.floor"
+        return super().get_response(request)
 
 
-urlpatterns = [path("__floor__/", floor), path("", include("website.urls"))]
-
-
-def _environ(url: str) -> dict:
+def _environ(url: str, cookie: str = "") -> dict:
     path_info, _, query = url.partition("?")
-    return {
+    environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path_info,
         "QUERY_STRING": query,
@@ -47,43 +74,175 @@ def _environ(url: str) -> dict:
         "wsgi.errors": sys.stderr,
         "wsgi.url_scheme": "http",
     }
+    if cookie:
+        environ["HTTP_COOKIE"] = cookie
+    return environ
 
 
-def _get(handler: WSGIHandler, url: str) -> None:
+def _get(handler, url: str, cookie: str = "") -> None:
     status = []
-    body = handler(_environ(url), lambda s, headers: status.append(s))
+    body = handler(_environ(url, cookie), lambda s, headers: status.append(s))
     b"".join(body)
     body.close()
     if not status[0].startswith("200"):
         raise RuntimeError(f"{url} answered {status[0]}")
 
 
-def _measure(handler: WSGIHandler, url: str) -> tuple[float, int]:
-    _get(handler, url)  # warm-up: renditions, the page cache for plain URLs
+def _queries(handler, url: str, cookie: str = "") -> int:
+    _get(handler, url, cookie)  # warm-up: renditions, memos, the page cache for plain URLs
     queries = []
     with connection.execute_wrapper(
         lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
     ):
-        _get(handler, url)
+        _get(handler, url, cookie)
+    return len(queries)
+
+
+def _per_second(handler, url: str, cookie: str = "") -> float:
+    _get(handler, url, cookie)
     count, started = 0, time.perf_counter()
     while (elapsed := time.perf_counter() - started) < SECONDS_PER_TARGET:
-        _get(handler, url)
+        _get(handler, url, cookie)
         count += 1
-    return count / elapsed, len(queries)
+    return count / elapsed
+
+
+def _uncached(url: str) -> str:
+    return url + ("&" if "?" in url else "?") + "bench=uncached"
+
+
+def _customer_cookie() -> str:
+    from website.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="customer@coachhouse.test"))
+    cookie = SimpleCookie()
+    for name, morsel in client.cookies.items():
+        cookie[name] = morsel.value
+    return cookie.output(header="", sep=";").strip()
+
+
+def _first_urls() -> dict[str, str]:
+    from trainers.models import Trainer
+    from website.content.models import ArticlePage
+
+    return {
+        "article": ArticlePage.objects.live().order_by("pk").first().url,
+        "trainer profile": Trainer.objects.published().order_by("pk").first().get_absolute_url(),
+    }
+
+
+def _add_content(count: int) -> None:
+    """`count` more live episodes and articles (half each) in the back-pain category, each with
+    the demo's images, as an editor would publish them (the page cache's generation moves)."""
+    from website.content import page_cache, services
+    from website.content.models import (
+        ArticleIndexPage,
+        ArticlePage,
+        Category,
+        EpisodeIndexPage,
+        EpisodePage,
+    )
+
+    category = Category.objects.get(slug="back-pain")
+    model = EpisodePage.objects.get(slug="backward-walking-for-back-pain")
+    hero = ArticlePage.objects.exclude(hero_image=None).first().hero_image
+    episodes, articles = EpisodeIndexPage.objects.get(), ArticleIndexPage.objects.get()
+    for n in range(count // 2):
+        episode = episodes.add_child(
+            instance=EpisodePage(
+                title=f"Back drills {n} \u2013 Episode {20000 + n}",
+                slug=f"bench-episode-{n}",
+                number=20000 + n,
+                date=date(2020, 1, 1),
+                summary="A benchmark episode.",
+                video=model.video.raw_data,
+            )
+        )
+        episode.categories.add(category)
+        episode.save()
+        article = articles.add_child(
+            instance=ArticlePage(
+                title=f"Back notes {n}",
+                slug=f"bench-article-{n}",
+                author="Bench",
+                date=date(2020, 1, 1),
+                summary="A benchmark article.",
+                hero_image=hero,
+            )
+        )
+        article.categories.add(category)
+        article.save()
+    services.content_generation_bump()
+    page_cache.forget_content_generation()
+
+
+def _count_all(app, plans, customer: str) -> dict[str, tuple[int, int]]:
+    return {
+        name: (_queries(app, _uncached(url)), _queries(app, _uncached(url), customer))
+        for name, url in plans
+    }
 
 
 def run() -> list[tuple[str, str, str]]:
     rows = []
-    with override_settings(ROOT_URLCONF="bench.content", ALLOWED_HOSTS=["localhost"]):
-        handler = WSGIHandler()
-        plans = [("Django floor (constant view)", "/__floor__/")]
-        for name, url in TARGETS:
-            plans += [(f"{name}, uncached", f"{url}?bench=uncached"), (f"{name}, cached", url)]
-        plans += [(f"{name}, never cached", url) for name, url in NEVER_CACHED]
-        for name, url in plans:
-            per_second, queries = _measure(handler, url)
+    with override_settings(ALLOWED_HOSTS=["localhost", "testserver"]):
+        with override_settings(MIDDLEWARE=[]):
+            floor = FloorHandler()
+        app = WSGIHandler()
+        customer = _customer_cookie()
+        found = _first_urls()
+        rendered = [(name, url or found[name], target) for name, url, target in RENDERED]
+
+        floors = [_per_second(floor, "/")]
+        measured = []
+        for name, url, target in CACHED:
+            measured.append((f"{name}, cached", _per_second(app, url), target))
+        for name, url, target in rendered:
+            measured.append((f"{name}, uncached", _per_second(app, _uncached(url)), target))
+            measured.append((f"{name}, logged in", _per_second(app, url, customer), target))
+        name, url, target = MINI_CART
+        measured.append((name, _per_second(app, url, customer), target))
+        floors.append(_per_second(floor, "/"))
+        floor_rps = sum(floors) / len(floors)
+
+        rows.append(
+            ("content: Django floor (bare view, no middleware)", "requests/s", f"{floor_rps:.0f}")
+        )
+        rows.append(
+            ("content: Django floor", "runs (requests/s)", " / ".join(f"{f:.0f}" for f in floors))
+        )
+        for name, per_second, target in measured:
+            ratio = per_second / floor_rps
+            verdict = "met" if ratio >= target else "NOT met"
             rows += [
                 (f"content: {name}", "requests/s", f"{per_second:.0f}"),
-                (f"content: {name}", "SQL queries", str(queries)),
+                (f"content: {name}", f"x floor (target {target})", f"{ratio:.3f} {verdict}"),
+            ]
+
+        counted = [(name, url) for name, url, _ in rendered] + [
+            (name, url or found[name]) for name, url in COUNTED
+        ]
+        before = _count_all(app, counted, customer)
+        started = time.perf_counter()
+        _add_content(EXTRA_PAGES)
+        print(
+            f"Added {EXTRA_PAGES} episodes and articles in {time.perf_counter() - started:.1f} s.",
+            file=sys.stderr,
+        )
+        after = _count_all(app, counted, customer)
+        for name, _ in counted:
+            (anon_before, user_before), (anon_after, user_after) = before[name], after[name]
+            rows += [
+                (
+                    f"queries: {name}",
+                    f"anonymous, +{EXTRA_PAGES} pages",
+                    f"{anon_before} -> {anon_after}",
+                ),
+                (
+                    f"queries: {name}",
+                    f"logged in, +{EXTRA_PAGES} pages",
+                    f"{user_before} -> {user_after}",
+                ),
             ]
     return rows

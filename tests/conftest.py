@@ -40,11 +40,17 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """An empty cache, and no memo of a previous test's content (website/content/page_cache.py:
+    each test's database restarts at the same content generation)."""
     from django.core.cache import cache
 
+    from website.content.page_cache import forget_content_generation
+
     cache.clear()
+    forget_content_generation()
     yield
     cache.clear()
+    forget_content_generation()
 
 
 # The test database ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.models import Page
 
 from website.absolute_urls import absolute_url
+from website.content.models.caching import KnownRestrictionsMixin
 from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
 
 DISTANCE_UNITS = [("mi", "miles"), ("km", "kilometres")]
@@ -202,7 +203,7 @@ class Inquiry(models.Model):
         return "Sending"
 
 
-class TrainerDirectoryPage(SeoHeadMixin, RoutablePageMixin, Page):
+class TrainerDirectoryPage(KnownRestrictionsMixin, SeoHeadMixin, RoutablePageMixin, Page):
     """The "Find a Trainer" page: search form, results list and map, and every profile.
 
     Profiles live under it at /<slug>/; the same search as JSON is at

@@ -1,6 +1,6 @@
 """Reads for the trainer directory: the distance search and what its filters offer."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
@@ -24,6 +24,8 @@ class TrainerSearchResult:
     count: int
     number: int
     num_pages: int
+    # The nearest online coaches outside the radius, when asked for (`online_elsewhere=`).
+    online_elsewhere: list[TrainerHit] = field(default_factory=list)
 
     @property
     def has_previous(self) -> bool:
@@ -62,6 +64,7 @@ def trainer_search(
     online_only: bool = False,
     page: int = 1,
     per_page: int = 20,
+    online_elsewhere: int = 0,
 ) -> TrainerSearchResult:
     """Published trainers matching the filters, nearest first, one page of them.
 
@@ -71,6 +74,8 @@ def trainer_search(
     the exact distance is computed over those few rows here, which keeps SQLite and
     PostgreSQL in agreement to the last digit. With `near` alone: every match, nearest
     first. Without `near`: every match by name. A page past the last one shows the last.
+    With `near`, `radius_km` and `online_elsewhere`, also that many of the nearest online
+    coaches outside the radius (`online_trainers_elsewhere`), read with the page's trainers.
     """
     trainers = _filtered(certification=certification, specialty=specialty, online_only=online_only)
     if near is None:
@@ -82,11 +87,19 @@ def trainer_search(
     nearest = _nearest(trainers, lat, lng, within_km=radius_km)
     paginator = Paginator(nearest, per_page)
     shown = paginator.get_page(page)
+    ranked = _ordered_slice(nearest, shown.start_index() - 1, shown.end_index())
+    elsewhere = (
+        _online_outside(near, radius_km, online_elsewhere)
+        if online_elsewhere and radius_km is not None
+        else []
+    )
+    hits = _hits([*ranked, *elsewhere])
     return TrainerSearchResult(
-        hits=_hits(_ordered_slice(nearest, shown.start_index() - 1, shown.end_index())),
+        hits=hits[: len(ranked)],
         count=paginator.count,
         number=shown.number,
         num_pages=paginator.num_pages,
+        online_elsewhere=hits[len(ranked) :],
     )
 
 
@@ -150,8 +163,8 @@ def _ordered_slice(
 
 
 def _hits(nearest: list[tuple[float, int]]) -> list[TrainerHit]:
-    by_pk = Trainer.objects.in_bulk([pk for _, pk in nearest])
-    _prefetch(list(by_pk.values()))
+    by_pk = Trainer.objects.select_related("photo").in_bulk([pk for _, pk in nearest])
+    prefetch_related_objects(list(by_pk.values()), "certifications", "specialties")
     return [TrainerHit(trainer=by_pk[pk], distance_km=km_from_a(a)) for a, pk in nearest]
 
 
@@ -182,6 +195,10 @@ def online_trainers_elsewhere(
     inside it, so the answer is the same as ranking every online coach, at a fraction
     of the rows.
     """
+    return _hits(_online_outside(near, radius_km, limit))
+
+
+def _online_outside(near: tuple[float, float], radius_km: float, limit: int):
     online = Trainer.objects.published().filter(offers_online=True, latitude__isnull=False)
     for reach_km in (radius_km * 4, radius_km * 16):
         ring = _in_box(online, *near, reach_km)
@@ -190,7 +207,7 @@ def online_trainers_elsewhere(
             break
     else:
         outside = _nearest(online, *near, beyond_km=radius_km)
-    return _hits(_ordered_slice(outside, 0, min(limit, len(outside))))
+    return _ordered_slice(outside, 0, min(limit, len(outside)))
 
 
 def certification_choices() -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ from .models import ProfileChange, Trainer, TrainerDirectoryPage
 from .services import inquiry_send, profile_change_review, profile_change_submit
 
 PER_PAGE = 20
+ONLINE_ELSEWHERE = 6
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def _resolve(form: TrainerSearchForm) -> _Query:
     )
 
 
-def _run(form: TrainerSearchForm, query: _Query, number: int) -> selectors.TrainerSearchResult:
+def _run(
+    form: TrainerSearchForm, query: _Query, number: int, *, online_elsewhere: int = 0
+) -> selectors.TrainerSearchResult:
     near = (query.place.latitude, query.place.longitude) if query.place else None
     return selectors.trainer_search(
         near=near,
@@ -96,6 +99,7 @@ def _run(form: TrainerSearchForm, query: _Query, number: int) -> selectors.Train
         online_only=query.online_only,
         page=number,
         per_page=PER_PAGE,
+        online_elsewhere=online_elsewhere,
     )
 
 
@@ -120,7 +124,14 @@ def directory(request, *, page):
         except GeocoderUnavailable as exc:
             context["geocoder_error"] = str(exc)
         else:
-            result = _run(form, query, page_number(request.GET.get("page")) or 1)
+            # The page also lists the nearest online coaches outside a local search's radius,
+            # read in the same pass as the page's own trainers.
+            result = _run(
+                form,
+                query,
+                page_number(request.GET.get("page")) or 1,
+                online_elsewhere=0 if query.online_only else ONLINE_ELSEWHERE,
+            )
             context.update(
                 query=query,
                 result=result,
@@ -134,11 +145,9 @@ def directory(request, *, page):
                 next_query=form.as_query(page=result.number + 1),
                 map_query=form.as_query(),
             )
-            if query.place and not query.online_only:
-                elsewhere = selectors.online_trainers_elsewhere(
-                    near=(query.place.latitude, query.place.longitude), radius_km=query.radius_km
-                )
-                context["online_elsewhere"] = [(hit, _distance(hit, unit)) for hit in elsewhere]
+            context["online_elsewhere"] = [
+                (hit, _distance(hit, unit)) for hit in result.online_elsewhere
+            ]
     return page.render(request, context_overrides=context)
 
 

@@ -133,7 +133,8 @@ MIDDLEWARE = [
     # compressed body, so a conditional GET gets 304 (docs/decisions.md: BREACH).
     "website.headers.TextGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's CSPMiddleware, building each distinct policy once (website/headers.py).
+    "website.headers.CachedPolicyCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +148,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
     "website.content.page_cache.PageCacheMiddleware",
+    # Below the page cache, so a hit never pays for it.
+    "website.content.page_cache.KnownSiteMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"

@@ -50,11 +50,12 @@ class EpisodeFeed(_PageFeed):
     description = "New video episodes on brain-based movement training."
 
     def items(self):
-        return selectors.live_episodes().prefetch_related("categories")[:FEED_LENGTH]
+        return selectors.with_video_documents(
+            selectors.live_episodes().prefetch_related("categories")[:FEED_LENGTH]
+        )
 
     def item_enclosures(self, item):
-        video = item.video_value
-        document = video.get("file") if video else None
+        document = item.video_document
         if document is None:
             return []
         return [

@@ -8,23 +8,30 @@ and admin views are never cached. Logged-in visitors, previews, messages and unk
 strings always get a fresh rendering.
 """
 
+import contextlib
+import copy
 import hashlib
 import math
 import time
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from website.content import selectors, services
 from website.content.models import Category, TrustPages
+
+T = TypeVar("T")
 
 CACHE_SECONDS = 60 * 60
 BROWSER_SECONDS = 60
@@ -34,6 +41,8 @@ CACHEABLE_PARAMS = {"page"}
 GENERATION_SECONDS = 1.0
 
 _generation: tuple[int, float] = (0, -GENERATION_SECONDS)
+# Site-wide facts that change only with the generation, per process: name -> (generation, value).
+_memos: dict[str, tuple[int, object]] = {}
 
 
 def _content_generation() -> int:
@@ -47,9 +56,31 @@ def _content_generation() -> int:
 
 
 def forget_content_generation() -> None:
-    """Make this process read the generation afresh on its next request."""
+    """Make this process read the generation afresh on its next request (and drop its memos)."""
     global _generation
     _generation = (0, -GENERATION_SECONDS)
+    _memos.clear()
+
+
+def generation_memo(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, once per content generation in this process.
+
+    For what every page shows and only a publish changes (category links, the promotion
+    banner, breadcrumbs, view restrictions, the Site): whatever can change it retires the
+    generation (`connect_signals`), so a rendering never reads it from the database again
+    until then. Another process sees a change within GENERATION_SECONDS, as for cached pages.
+    The value is shared by every request of the process: callers must not change it.
+    """
+    try:
+        generation = _content_generation()
+    except DatabaseError:
+        return compute()  # the view underneath answers for the outage
+    memo = _memos.get(name)
+    if memo is not None and memo[0] == generation:
+        return memo[1]
+    value = compute()
+    _memos[name] = (generation, value)
+    return value
 
 
 def _cache_key(request) -> str | None:
@@ -152,10 +183,51 @@ def connect_signals() -> None:
     for name, signal in page_signals.items():
         signal.connect(retire_cached_pages, dispatch_uid=f"page_cache:page_{name}")
     post_delete.connect(retire_cached_pages, sender=Page, dispatch_uid="page_cache:page_deleted")
-    for model in (Category, PageViewRestriction):
+    for model in (Category, PageViewRestriction, Site):
         post_save.connect(
             retire_cached_pages, sender=model, dispatch_uid=f"page_cache:{model.__name__}:saved"
         )
         post_delete.connect(
             retire_cached_pages, sender=model, dispatch_uid=f"page_cache:{model.__name__}:deleted"
         )
+
+
+# How many (host, port) pairs a process remembers a Site for; beyond that it asks the database.
+KNOWN_SITES_LIMIT = 64
+
+
+class KnownSiteMiddleware:
+    """Wagtail's Site for the request, and its specific root page, from the generation memo.
+
+    Wagtail finds both afresh for every page (two queries) and keeps them on the request
+    (`request._wagtail_site`); here each process finds them once per content generation, and
+    every request gets its own copy of the two objects. Site edits retire the generation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # On an outage Wagtail asks again, and the view underneath answers for it (503).
+        with contextlib.suppress(DatabaseError):
+            request._wagtail_site = known_site(request)
+        return self.get_response(request)
+
+
+def known_site(request) -> Site | None:
+    sites = generation_memo("sites", dict)
+    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    if key not in sites:
+        site = Site.find_for_request(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+        if len(sites) >= KNOWN_SITES_LIMIT:
+            return site
+        sites[key] = site
+    site = sites[key]
+    if site is None:
+        return None
+    # Model instances copy with their own state and relation caches (Model.__reduce__).
+    mine = copy.copy(site)
+    mine.root_page = copy.copy(site.root_page)
+    return mine

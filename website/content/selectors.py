@@ -4,12 +4,15 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
-from wagtail.models import Page
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
 
 from courses.models import CoursePage
 from website.content import models as content
@@ -23,19 +26,121 @@ def searchable_page_types() -> list[type[Page]]:
     return [content.EpisodePage, content.ArticlePage, CoursePage]
 
 
+@dataclass(frozen=True)
+class ViewRestrictions:
+    """The restricted subtrees, as (restriction id, page path), and the alias pages' paths."""
+
+    restricted: tuple[tuple[int, str], ...]
+    aliases: tuple[str, ...]
+
+
+def view_restrictions() -> ViewRestrictions:
+    """Every view restriction's page path, read once per content generation (saving or deleting
+    a restriction, and moving a page, retire it)."""
+    from website.content.page_cache import generation_memo
+
+    def read() -> ViewRestrictions:
+        return ViewRestrictions(
+            restricted=tuple(
+                PageViewRestriction.objects.order_by("pk").values_list("pk", "page__path")
+            ),
+            aliases=tuple(
+                Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+            ),
+        )
+
+    return generation_memo("view_restrictions", read)
+
+
+def public(pages: QuerySet) -> QuerySet:
+    """Wagtail's `.public()` (no page under a view restriction) from the memoized restrictions:
+    no query of its own."""
+    paths = {path for _, path in view_restrictions().restricted}
+    if not paths:
+        return pages
+    private = Q()
+    for path in paths:
+        private |= Q(path__startswith=path)
+    return pages.exclude(private)
+
+
 def live_episodes() -> QuerySet:
     """Live, public episodes, newest first."""
-    return content.EpisodePage.objects.live().public().order_by("-date", "-number")
+    return public(content.EpisodePage.objects.live()).order_by("-date", "-number")
 
 
 def live_articles() -> QuerySet:
     """Live, public articles, newest first."""
-    return (
-        content.ArticlePage.objects.live()
-        .public()
-        .select_related("hero_image")
-        .order_by("-date", "-pk")
-    )
+    return public(content.ArticlePage.objects.live()).order_by("-date", "-pk")
+
+
+def with_card_images(pages, *filters: str) -> list:
+    """The pages as a list, each with its `card_image` (og image, else its own: a video poster
+    or hero image) fetched for all of them in one query, with the renditions `filters` name."""
+    pages = list(pages)
+    wanted = {page: page.card_image_id() for page in pages}
+    ids = {pk for pk in wanted.values() if pk}
+    images = {}
+    if ids:
+        query = get_image_model().objects.filter(pk__in=ids)
+        if filters:
+            query = query.prefetch_renditions(*filters)
+        images = {image.pk: image for image in query}
+    for page, pk in wanted.items():
+        page.card_image = images.get(pk)
+    return pages
+
+
+def with_video_documents(episodes) -> list:
+    """The episodes as a list, each with its `video_document` (the self-hosted video file, or
+    None) fetched for all of them in one query."""
+    episodes = list(episodes)
+    wanted = {episode: (episode.video_raw() or {}).get("file") for episode in episodes}
+    ids = {pk for pk in wanted.values() if isinstance(pk, int)}
+    documents = get_document_model().objects.in_bulk(ids) if ids else {}
+    for episode, pk in wanted.items():
+        episode.video_document = documents.get(pk)
+    return episodes
+
+
+def pages_along(*, root: Page, slugs: list[str]) -> list[tuple[int, type[Page]] | None]:
+    """(id, specific class) of the page at each step of the path `slugs` below `root`, None from
+    the first step that has no page. Kept per content generation (publishing, moving and
+    deleting retire it); a path not seen yet costs one query for all its steps."""
+    from website.content.page_cache import generation_memo
+
+    known: dict[str, tuple[int, type[Page]]] = generation_memo("pages_along", dict)
+    prefixes = [
+        root.url_path + "".join(f"{slug}/" for slug in slugs[:depth])
+        for depth in range(1, len(slugs) + 1)
+    ]
+    missing = [prefix for prefix in prefixes if prefix not in known]
+    if missing:
+        rows = Page.objects.filter(url_path__in=missing, path__startswith=root.path).values_list(
+            "url_path", "pk", "content_type_id"
+        )
+        for url_path, pk, content_type_id in rows:
+            page_class = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+            known[url_path] = (pk, page_class)
+    return [known.get(prefix) for prefix in prefixes]
+
+
+def ancestor_crumbs(*, page: Page) -> list[tuple[str, str]]:
+    """(title, absolute URL) of the page's ancestors from the home page down, as breadcrumbs
+    show them. Parent pages are few and change only on publish, so each process keeps them per
+    content generation; the first page under a new parent reads it, with its siblings' parents,
+    in one query."""
+    from website.absolute_urls import absolute_url
+    from website.content.page_cache import generation_memo
+
+    known: dict[str, tuple[str, str]] = generation_memo("ancestor_crumbs", dict)
+    paths = [page.path[: Page.steplen * depth] for depth in range(2, page.depth)]
+    missing = [path for path in paths if path not in known]
+    if missing:
+        for ancestor in Page.objects.filter(path__in=missing):
+            parts = ancestor.get_url_parts()
+            known[ancestor.path] = (ancestor.title, absolute_url(parts[2]) if parts else "")
+    return [known[path] for path in paths if path in known]
 
 
 def categories_in_use() -> QuerySet:
@@ -45,22 +150,27 @@ def categories_in_use() -> QuerySet:
     ).distinct()
 
 
-def category_links(*, request=None) -> list[dict]:
-    """Name, slug and URL of each category in use, for "Explore articles by category" lists."""
-    index = content.ArticleIndexPage.objects.live().first()
-    if index is None:
-        return []
-    return [
-        {"name": category.name, "slug": category.slug, "url": index.category_url(category, request)}
-        for category in categories_in_use()
-    ]
+def category_links() -> list[dict]:
+    """Name, slug and URL of each category in use, for "Explore articles by category" lists;
+    read once per content generation (publishing and category edits retire it)."""
+    from website.content.page_cache import generation_memo
+
+    def read() -> list[dict]:
+        index = content.ArticleIndexPage.objects.live().first()
+        if index is None:
+            return []
+        return [
+            {"name": category.name, "slug": category.slug, "url": index.category_url(category)}
+            for category in categories_in_use()
+        ]
+
+    return generation_memo("category_links", read)
 
 
 def category_pages(*, category) -> QuerySet:
     """A category's live episodes and articles together, newest first, as their specific types."""
     return (
-        Page.objects.live()
-        .public()
+        public(Page.objects.live())
         .filter(Q(episodepage__categories=category) | Q(articlepage__categories=category))
         .annotate(sort_date=Coalesce("episodepage__date", "articlepage__date"))
         .order_by("-sort_date", "-pk")
@@ -104,7 +214,7 @@ def clean_query(raw: str) -> str:
 
 
 def _searchable_pages() -> QuerySet:
-    return Page.objects.live().public().type(*searchable_page_types())
+    return public(Page.objects.live()).type(*searchable_page_types())
 
 
 def search_pages(*, query: str):

@@ -22,7 +22,7 @@ def search(request):
         "query": query,
         "results": results,
         "found": found,
-        "category_links": selectors.category_links(request=request),
+        "category_links": selectors.category_links(),
         "latest_episodes": [] if query else selectors.live_episodes()[:3],
     }
     return render(request, "content/search.html", context)

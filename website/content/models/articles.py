@@ -5,6 +5,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -17,6 +18,7 @@ from website.absolute_urls import absolute_url
 from website.content import selectors
 from website.content.blocks import BodyBlock
 from website.content.models.caching import CachedPageMixin
+from website.content.models.episodes import CARD_RENDITION
 from website.content.models.seo import SeoMixin
 from website.content.models.taxonomy import ArticlePageTag, Category
 
@@ -47,9 +49,11 @@ class ArticleIndexPage(CachedPageMixin, RoutablePageMixin, SeoMixin, Page):
         pages = (
             selectors.category_pages(category=category) if category else selectors.live_articles()
         )
-        context["items"] = Paginator(pages, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        items = Paginator(pages, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        items.object_list = selectors.with_card_images(items.object_list, CARD_RENDITION)
+        context["items"] = items
         context["category"] = category
-        context["category_links"] = selectors.category_links(request=request)
+        context["category_links"] = selectors.category_links()
         return context
 
     def og_title(self, *, category=None, **kwargs) -> str:
@@ -125,7 +129,7 @@ class ArticlePage(CachedPageMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["category_links"] = selectors.category_links(request=request)
+        context["category_links"] = selectors.category_links()
         return context
 
     @property
@@ -141,6 +145,15 @@ class ArticlePage(CachedPageMixin, SeoMixin, Page):
 
     def share_image(self, **kwargs):
         return self.og_image or self.hero_image
+
+    def card_image_id(self) -> int | None:
+        """The id of `share_image`, without a query (`selectors.with_card_images`)."""
+        return self.og_image_id or self.hero_image_id
+
+    @cached_property
+    def card_image(self):
+        """The image on this article's card; `selectors.with_card_images` sets it for a list."""
+        return self.share_image()
 
     def structured_data(self, request, **kwargs) -> list[dict]:
         data = {

@@ -1,4 +1,7 @@
 from django.db import models
+from wagtail.models import PageViewRestriction
+
+from website.content import selectors
 
 
 class ContentGeneration(models.Model):
@@ -18,7 +21,26 @@ class ContentGeneration(models.Model):
         return f"content generation {self.value}"
 
 
-class CachedPageMixin:
+class KnownRestrictionsMixin:
+    """`get_view_restrictions` from the site's restricted subtrees, memoized per generation.
+
+    Wagtail asks it before serving (two queries: the ancestors, then their restrictions);
+    here it costs none for a page outside every restricted subtree, and one (the matching
+    restrictions themselves, whose `accept_request` then decides) inside one. Aliases, whose
+    restrictions are their source's, are left to Wagtail.
+    """
+
+    def get_view_restrictions(self):
+        known = selectors.view_restrictions()
+        if not self.pk or self.alias_of_id or any(self.path.startswith(p) for p in known.aliases):
+            return super().get_view_restrictions()
+        ids = [pk for pk, path in known.restricted if self.path.startswith(path)]
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+
+class CachedPageMixin(KnownRestrictionsMixin):
     """Marks a page's public rendering as shareable, for `PageCacheMiddleware` to store.
 
     Only `serve` is marked (previews go through another view), and never for a page under
@@ -27,5 +49,5 @@ class CachedPageMixin:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        response.is_shareable_page = not self.get_view_restrictions().exists()
+        response.is_shareable_page = not self.get_view_restrictions()
         return response

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -24,6 +25,7 @@ TIMESTAMP = re.compile(r"^(\d{1,3}):([0-5]\d)$")
 EPISODE_SUFFIX = re.compile(r"\s*[-\u2013\u2014]\s*Episode\s+\d+\s*$")
 EN_DASH = "\u2013"
 EPISODES_PER_PAGE = 12
+CARD_RENDITION = "fill-640x360"  # templates/content/includes/page_card.html
 
 
 def validate_timestamp(value: str) -> None:
@@ -49,10 +51,12 @@ class EpisodeIndexPage(CachedPageMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["episodes"] = Paginator(selectors.live_episodes(), EPISODES_PER_PAGE).get_page(
+        episodes = Paginator(selectors.live_episodes(), EPISODES_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        context["category_links"] = selectors.category_links(request=request)
+        episodes.object_list = selectors.with_card_images(episodes.object_list, CARD_RENDITION)
+        context["episodes"] = episodes
+        context["category_links"] = selectors.category_links()
         return context
 
 
@@ -114,8 +118,10 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_episodes"] = selectors.related_episodes(episode=self)
-        context["category_links"] = selectors.category_links(request=request)
+        context["related_episodes"] = selectors.with_card_images(
+            selectors.related_episodes(episode=self), CARD_RENDITION
+        )
+        context["category_links"] = selectors.category_links()
         return context
 
     @property
@@ -123,10 +129,29 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
         """The video block's value (title, url, file, captions, poster), or None."""
         return self.video[0].value if self.video else None
 
+    def video_raw(self) -> dict | None:
+        """The video block's stored value (image and document ids, not objects): no query."""
+        raw = self.video.raw_data
+        return raw[0]["value"] if len(raw) else None
+
+    @cached_property
+    def highlight_list(self) -> list:
+        """The highlights, read once for the page and its structured data."""
+        return list(self.highlights.all())
+
     og_type = "video.episode"
 
     def share_image(self, **kwargs):
         return self.og_image or (self.video_value or {}).get("poster")
+
+    def card_image_id(self) -> int | None:
+        """The id of `share_image`, without a query (`selectors.with_card_images`)."""
+        return self.og_image_id or (self.video_raw() or {}).get("poster")
+
+    @cached_property
+    def card_image(self):
+        """The image on this episode's card; `selectors.with_card_images` sets it for a list."""
+        return self.share_image()
 
     def structured_data(self, request, **kwargs) -> list[dict]:
         video = self.video_value
@@ -152,7 +177,7 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
         if length:
             data["duration"] = video.duration_iso
         timed = [
-            (h.text, h.start_seconds) for h in self.highlights.all() if h.start_seconds is not None
+            (h.text, h.start_seconds) for h in self.highlight_list if h.start_seconds is not None
         ]
         clips = []
         for position, (name, start) in enumerate(timed):

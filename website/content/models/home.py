@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
 from website.content import selectors
 from website.content.models.caching import CachedPageMixin
+from website.content.models.episodes import CARD_RENDITION
 from website.content.models.seo import SeoMixin
 
 LATEST_COUNT = 3
+FEATURED_RENDITION = "fill-960x540"  # templates/content/home_page.html
 
 
 class HomePage(CachedPageMixin, SeoMixin, Page):
@@ -77,13 +80,43 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
         )
         episodes = list(selectors.live_episodes()[: LATEST_COUNT + 1])
         featured = featured or (episodes[0] if episodes else None)
+        latest_episodes = [e for e in episodes if e != featured][:LATEST_COUNT]
+        latest_articles = list(selectors.live_articles()[:LATEST_COUNT])
+        # Every card's image, and the featured one's, in one query with their renditions.
+        selectors.with_card_images(
+            [*([featured] if featured else []), *latest_episodes, *latest_articles],
+            CARD_RENDITION,
+            FEATURED_RENDITION,
+        )
         context.update(
             featured_episode=featured,
-            latest_episodes=[e for e in episodes if e != featured][:LATEST_COUNT],
-            latest_articles=selectors.live_articles()[:LATEST_COUNT],
+            latest_episodes=latest_episodes,
+            latest_articles=latest_articles,
             featured_courses=selectors.featured_courses(home=self),
         )
         return context
+
+    def route(self, request, path_components):
+        """Wagtail's routing in one query however deep the page (Wagtail's own takes two per
+        level): the pages along the path come from `selectors.pages_along`, then the one that
+        answers is read.
+
+        The walk matches Wagtail's: a page whose type routes by itself (RoutablePageMixin) gets
+        the rest of the path, as Wagtail would hand it on; a missing step is a 404.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        along = selectors.pages_along(root=self, slugs=path_components)
+        for depth, step in enumerate(along, start=1):
+            if step is None:
+                raise Http404
+            page_id, page_class = step
+            if depth == len(along) or page_class.route is not Page.route:
+                page = page_class.objects.filter(pk=page_id).first()
+                if page is None:  # deleted since: the generation is about to move on
+                    raise Http404
+                return page.route(request, path_components[depth:])
+        raise Http404  # not reached: the last step always answers
 
 
 class HomeFeaturedCourse(Orderable):

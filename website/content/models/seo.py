@@ -50,11 +50,16 @@ class SeoHeadMixin:
         return []
 
     def breadcrumbs(self, request, **kwargs) -> list[tuple[str, str]]:
-        """(title, absolute URL) from the home page down to this page."""
-        return [
-            (page.title, absolute_url(page.get_url(request)))
-            for page in self.get_ancestors(inclusive=True).filter(depth__gte=2)
-        ]
+        """(title, absolute URL) from the home page down to this page; the ancestors' come from
+        a memo kept per content generation (publishing, moving and renaming retire it)."""
+        from website.content import selectors
+
+        if not self.pk:  # a preview of a page not saved yet
+            ancestors = self.get_ancestors().filter(depth__gte=2) if self.path else []
+            crumbs = [(page.title, absolute_url(page.get_url(request))) for page in ancestors]
+        else:
+            crumbs = selectors.ancestor_crumbs(page=self)
+        return [*crumbs, (self.title, absolute_url(self.get_url(request)))]
 
 
 class SeoMixin(SeoHeadMixin, models.Model):
