@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ImportersConfig(AppConfig):
+    name = "website.importers"
+    label = "importers"
+    verbose_name = "Importers"
