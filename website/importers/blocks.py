@@ -27,9 +27,9 @@ RICH_TEXT_TAGS = {"p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li", "h
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 ALT_MAX, CAPTION_MAX, VIDEO_TITLE_MAX = 200, 250, 200
 
+# Where wpautop breaks paragraphs; not inside lists, tables or figures (their items hold text).
 _BLOCK_TAGS = (
-    "p|div|h[1-6]|ul|ol|li|blockquote|figure|figcaption|table|thead|tbody|tr|td|th|pre|"
-    "iframe|hr|section|address|dl|dd|dt|form|script|style"
+    "p|div|h[1-6]|ul|ol|blockquote|figure|table|pre|iframe|hr|section|address|dl|form|script|style"
 )
 _BLOCK_START = re.compile(rf"^\s*</?(?:{_BLOCK_TAGS})\b", re.IGNORECASE)
 _AROUND_BLOCK_TAG = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)", re.IGNORECASE)
