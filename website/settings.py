@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "website.content",
     "website.newsletter",
     "website.importers",
+    "website.jobs",
     "courses",
     "shop",
     "trainers",
