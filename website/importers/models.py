@@ -51,6 +51,7 @@ class ImportedItem(models.Model):
             )
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        permissions = [("run_import", "Can import from WordPress and WooCommerce")]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.kind} {self.source_id}"
