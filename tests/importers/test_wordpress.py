@@ -292,3 +292,19 @@ def test_an_attachment_path_outside_the_uploads_folder_is_never_read(
     report = run_command("import_wordpress", sneaky, uploads=uploads)
     assert "file ../secret.png not found" in report
     assert not Image.objects.filter(title="Balance drill").exists()
+
+
+def test_an_episode_title_rule_that_is_not_a_regular_expression_is_refused(home_page, run_command):
+    with pytest.raises(CommandError, match="--episode-title is not a regular expression"):
+        run_command("import_wordpress", EXPORT, episode_title="Episode (")
+    assert not ImportedItem.objects.exists()
+
+
+def test_a_custom_episode_category_rule_makes_its_posts_episodes_only_with_a_number(
+    home_page, uploads, run_command
+):
+    report = run_command(
+        "import_wordpress", EXPORT, uploads=uploads, episode_category="Balance", episode_title="^$"
+    )
+    assert not EpisodePage.objects.exists()
+    assert "in 'Balance' but no episode number in the title: imported as an article" in report

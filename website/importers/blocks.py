@@ -27,12 +27,14 @@ RICH_TEXT_TAGS = {"p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li", "h
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 ALT_MAX, CAPTION_MAX, VIDEO_TITLE_MAX = 200, 250, 200
 
-# Where wpautop breaks paragraphs; not inside lists, tables or figures (their items hold text).
+# Where wpautop breaks paragraphs (before an opening tag, after a closing one).
 _BLOCK_TAGS = (
-    "p|div|h[1-6]|ul|ol|blockquote|figure|table|pre|iframe|hr|section|address|dl|form|script|style"
+    "p|div|h[1-6]|ul|ol|li|blockquote|figure|figcaption|table|thead|tbody|tfoot|tr|td|th|"
+    "pre|iframe|hr|section|address|dl|dd|dt|form|script|style"
 )
 _BLOCK_START = re.compile(rf"^\s*</?(?:{_BLOCK_TAGS})\b", re.IGNORECASE)
-_AROUND_BLOCK_TAG = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)", re.IGNORECASE)
+_BLOCK_OPENING = re.compile(rf"(<(?:{_BLOCK_TAGS})[\s/>])", re.IGNORECASE)
+_BLOCK_CLOSING = re.compile(rf"(</(?:{_BLOCK_TAGS})>)", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\[(\[?)(/?)([A-Za-z][\w-]*)((?:\s[^\]]*)?)\](\]?)")
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _WP_IMAGE_CLASS = re.compile(r"^wp-image-(\d+)$")
@@ -143,7 +145,8 @@ def autop(content: str) -> str:
     """WordPress's wpautop, in the part that matters here: blank lines separate paragraphs,
     single newlines inside a paragraph are line breaks, block-level tags stand alone."""
     content = content.replace("\r\n", "\n").replace("\r", "\n")
-    content = _AROUND_BLOCK_TAG.sub(r"\n\n\1\n\n", content)
+    content = _BLOCK_OPENING.sub(r"\n\n\1", content)
+    content = _BLOCK_CLOSING.sub(r"\1\n\n", content)
     chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", content)]
     out = []
     for chunk in chunks:

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,6 +52,10 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
         if uploads is not None and not uploads.is_dir():
             raise CommandError(f"--uploads {uploads} is not a folder.")
+        try:
+            re.compile(options["episode_title"])
+        except re.error as exc:
+            raise CommandError(f"--episode-title is not a regular expression: {exc}.") from None
         settings = WordPressOptions(
             episode_category=options["episode_category"], episode_title=options["episode_title"]
         )
