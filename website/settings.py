@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "website.accounts",
     "website.content",
     "website.newsletter",
+    "website.importers",
     "website.jobs",
     "courses",
     "shop",
@@ -146,6 +147,9 @@ MIDDLEWARE = [
     # Below CSP and X-Frame-Options, which honour what it decides for previews.
     "website.headers.SiteHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # WordPress's /?p=123 addresses land on the home page (200), which Wagtail's redirects
+    # never see: they only look at 404s. See website/importers/middleware.py.
+    "website.importers.middleware.QueryRedirectMiddleware",
     # Last, so it can tell anonymous visitors (auth, messages) apart; see content/page_cache.py.
     "website.content.page_cache.PageCacheMiddleware",
     # Below the page cache, so a hit never pays for it.
