@@ -4,7 +4,9 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
 from wagtail.models import Page, Revision
 
+from courses.demo import course_index as demo_course_index
 from courses.models import CoursePage
+from tests.courses.factories import CoursePageFactory
 from website.importers.models import ImportedItem
 
 from .conftest import FIXTURES
@@ -124,3 +126,17 @@ def test_a_malformed_csv_is_refused_with_a_clear_message_and_nothing_written(
     with pytest.raises(CommandError, match=message):
         run_command("import_woocommerce", bad)
     assert counts() == before
+
+
+def test_a_course_already_at_the_products_address_is_left_alone_and_named_in_the_report(
+    home_page, uploads, run_command
+):
+    existing = CoursePageFactory(
+        parent=demo_course_index(), title="The Balance Gym", slug="the-balance-gym"
+    )
+    report = run_command("import_woocommerce", PRODUCTS, uploads=uploads)
+    existing.refresh_from_db()
+    assert existing.price_cents == 10000
+    imported = CoursePage.objects.exclude(pk=existing.pk).get(title="The Balance Gym")
+    assert imported.slug == "the-balance-gym-2"
+    assert "a page at 'the-balance-gym' exists already" in report

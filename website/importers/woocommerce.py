@@ -246,6 +246,11 @@ def _course(run: ImportRun, row: ProductRow, warnings: list[str]) -> str:
         setattr(page, field_name, value)
     if page.pk is None:
         page.slug = free_slug(parent, name)
+        if page.slug != slugify(name, allow_unicode=True):
+            warnings.append(
+                f"a page at {slugify(name, allow_unicode=True)!r} exists already (not imported "
+                f"from this shop): imported as {page.slug!r}; merge the two by hand"
+            )
     page_save(page, parent=page.get_parent() if page.pk else parent, live=live)
     imported_record(
         source=SOURCE, kind="product", source_id=row.key, target=page, title=name, checksum=checksum
