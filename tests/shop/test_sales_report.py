@@ -290,3 +290,13 @@ def test_the_sales_menu_item_is_for_shop_managers_only(client, shop_manager, edi
     assert URL in client.get("/admin/").content.decode()
     client.force_login(editor)
     assert URL not in client.get("/admin/").content.decode()
+
+
+def test_the_figures_take_a_fixed_number_of_queries_however_many_orders(
+    november, django_assert_max_num_queries
+):
+    for day in range(1, 29):
+        _sale(lines=[GYM, CARDS], paid_at=at(day), discount_cents=100, coupon_code=f"C{day}")
+    with django_assert_max_num_queries(11):
+        report = sales_report(period=NOVEMBER)
+    assert report.totals.orders == 4 + 28
