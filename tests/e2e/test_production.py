@@ -10,7 +10,6 @@ origins (map tiles) are answered locally with an empty image, since tests never 
 import base64
 import os
 import re
-import shutil
 from email import message_from_bytes
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.loadtest import server
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, RESULTS
+from tests.e2e.conftest import RESULTS
 
 # A 1x1 transparent PNG: what a map tile request gets instead of the network.
 EMPTY_PNG = base64.b64decode(
@@ -28,12 +27,11 @@ EMPTY_PNG = base64.b64decode(
 
 
 @pytest.fixture(scope="module")
-def production_site(tmp_path_factory):
-    """(base URL, mail folder) of the demo under gunicorn with production static handling."""
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(
-            f"No Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
-        )
+def production_site(tmp_path_factory, chromium):
+    """(base URL, mail folder) of the demo under gunicorn with production static handling.
+
+    It asks for Chromium first, so without one it skips (or fails in CI) before building.
+    """
     folder = tmp_path_factory.mktemp("production")
     port = int(os.environ.get("E2E_SERVER_PORT") or 0) or server.free_port()
     url = f"http://127.0.0.1:{port}"
@@ -82,17 +80,15 @@ class Visitor:
 
 
 @pytest.fixture
-def visitor(production_site):
-    from playwright.sync_api import sync_playwright
-
+def visitor(production_site, chromium):
+    """A tab of the run's one Chromium on the production site, in a context of its own."""
     base_url, _ = production_site
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield Visitor(page, base_url)
-        browser.close()
+    context = chromium.new_context(base_url=base_url)
+    page = context.new_page()
+    # A bound on how long an effect may take to appear, as in every browser test.
+    page.set_default_timeout(30_000)
+    yield Visitor(page, base_url)
+    context.close()
 
 
 def _first_href(page, selector: str) -> str:
