@@ -200,3 +200,13 @@ def test_a_course_price_is_typed_in_dollars_in_the_page_editor(client, admin_use
     assert price.clean("129.50") == 12950
     with pytest.raises(ValidationError, match="at most 2 decimals"):
         price.clean("129.505")
+
+
+def test_a_gift_card_of_zero_is_refused_and_none_is_issued(client, shop_manager):
+    client.force_login(shop_manager)
+    response = client.post(
+        reverse("shop_giftcard:add"),
+        {"initial_cents": "0", "recipient_name": "", "recipient_email": "", "message": ""},
+    )
+    assert "Give the card a value above zero." in response.content.decode()
+    assert not GiftCard.objects.exists()
