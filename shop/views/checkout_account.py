@@ -21,7 +21,7 @@ def checkout_context(request, *, totals, signup_form=None, login_form=None) -> d
     context = {"totals": totals, "gateway": get_gateway(), "checkout_url": reverse("shop:checkout")}
     if not request.user.is_authenticated:
         context["signup_form"] = signup_form or CheckoutSignupForm()
-        context["login_form"] = login_form or LoginForm(request=request)
+        context["login_form"] = login_form or LoginForm(**CheckoutLoginView.form_options(request))
     return context
 
 
@@ -67,6 +67,14 @@ class CheckoutLoginView(_CheckoutAccountView, LoginView):
     """allauth's log-in ("log in instead"): the cart stays and joins the account's."""
 
     form_name = "login_form"
+
+    @staticmethod
+    def form_options(request) -> dict:
+        # Beside the sign-up form: ids of its own, labels without allauth's colon.
+        return {"request": request, "auto_id": "login-%s", "label_suffix": ""}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_options(self.request)}
 
 
 checkout_signup = CheckoutSignupView.as_view()
