@@ -15,13 +15,16 @@ from shop.views.carts import private, visitor_cart
 from website.accounts.forms import CheckoutSignupForm
 
 
-def checkout_context(request, *, totals, signup_form=None, login_form=None) -> dict:
+def checkout_context(request, *, totals, account_signup_form=None, account_login_form=None) -> dict:
     """What the checkout page shows: the server's totals, the gateway and, to an anonymous
-    visitor, the sign-up and log-in forms (bound ones carry their errors)."""
+    visitor, the sign-up and log-in forms (bound ones carry their errors). Their names are
+    not `signup_form`, which the footer's newsletter form reads."""
     context = {"totals": totals, "gateway": get_gateway(), "checkout_url": reverse("shop:checkout")}
     if not request.user.is_authenticated:
-        context["signup_form"] = signup_form or CheckoutSignupForm()
-        context["login_form"] = login_form or LoginForm(request=request)
+        context["account_signup_form"] = account_signup_form or CheckoutSignupForm()
+        context["account_login_form"] = account_login_form or LoginForm(
+            **CheckoutLoginView.form_options(request)
+        )
     return context
 
 
@@ -57,7 +60,7 @@ class _CheckoutAccountView:
 class CheckoutSignupView(_CheckoutAccountView, SignupView):
     """allauth's sign-up with the name asked for; errors re-render the checkout page."""
 
-    form_name = "signup_form"
+    form_name = "account_signup_form"
 
     def get_form_class(self):
         return CheckoutSignupForm
@@ -66,7 +69,15 @@ class CheckoutSignupView(_CheckoutAccountView, SignupView):
 class CheckoutLoginView(_CheckoutAccountView, LoginView):
     """allauth's log-in ("log in instead"): the cart stays and joins the account's."""
 
-    form_name = "login_form"
+    form_name = "account_login_form"
+
+    @staticmethod
+    def form_options(request) -> dict:
+        # Beside the sign-up form: ids of its own, labels without allauth's colon.
+        return {"request": request, "auto_id": "login-%s", "label_suffix": ""}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_options(self.request)}
 
 
 checkout_signup = CheckoutSignupView.as_view()

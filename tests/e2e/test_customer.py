@@ -16,10 +16,13 @@ def _add_balance_gym_to_cart(page):
 
 def _sign_up_at_checkout(page, email):
     page.get_by_role("link", name="Proceed to checkout").click()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill("a-long-pass-phrase")
-    page.get_by_label("Password (again)").fill("a-long-pass-phrase")
-    page.get_by_role("button", name="Sign up and continue").click()
+    # The sign-up form shares the checkout page with "Log in instead".
+    form = page.locator("[data-checkout-signup]")
+    form.get_by_label("Your name").fill("Buyer")
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password", exact=True).fill("a-long-pass-phrase")
+    form.get_by_label("Password (again)").fill("a-long-pass-phrase")
+    form.get_by_role("button", name="Sign up and continue").click()
     expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
 
 

@@ -7,11 +7,15 @@ from playwright.sync_api import expect
 
 
 def _sign_up(page, email, button):
-    # The checkout's inline form and allauth's page label their fields slightly differently.
-    page.get_by_label(re.compile(r"^Email:?$")).fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-pass-phrase")
-    page.get_by_label(re.compile(r"^Password \(again\)")).fill("a-long-pass-phrase")
-    page.get_by_role("button", name=button, exact=True).click()
+    # The checkout's inline form and allauth's page label their fields slightly differently;
+    # at checkout it shares the page with "Log in instead", and the name is required.
+    form = page.locator("[data-checkout-signup]") if button == "Sign up and continue" else page
+    if form is not page:
+        form.get_by_label("Your name").fill("Giver")
+    form.get_by_label(re.compile(r"^Email:?$")).fill(email)
+    form.get_by_label(re.compile(r"^Password:?$")).fill("a-long-pass-phrase")
+    form.get_by_label(re.compile(r"^Password \(again\)")).fill("a-long-pass-phrase")
+    form.get_by_role("button", name=button, exact=True).click()
 
 
 def test_a_friend_claims_an_emailed_gift_card_and_pays_part_of_a_course_with_it(

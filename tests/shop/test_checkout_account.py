@@ -1,6 +1,8 @@
 """Signing up or logging in at checkout: allauth's forms on the checkout page, mistakes shown
 there beside the order summary, the name asked for, the cart kept, sign-up non-enumerating."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -38,7 +40,7 @@ def _assert_checkout_page_with_the_cart(response, course):
 
 
 def test_the_checkout_page_asks_for_a_name_email_and_password(visitor):
-    form = visitor.get(reverse("shop:checkout")).context["signup_form"]
+    form = visitor.get(reverse("shop:checkout")).context["account_signup_form"]
     assert list(form.visible_fields()[i].name for i in range(4)) == [
         "first_name",
         "email",
@@ -66,11 +68,13 @@ def test_a_sign_up_mistake_re_renders_checkout_with_the_cart_and_what_was_typed(
     _assert_checkout_page_with_the_cart(response, course)
     html = response.content.decode()
     assert error in html
-    form = response.context["signup_form"]
+    form = response.context["account_signup_form"]
     assert form.is_bound and not form.is_valid()
-    assert response.context["account_form_shown"] == "signup_form"
+    assert response.context["account_form_shown"] == "account_signup_form"
     if "email" not in changes:
         assert 'value="robin@example.com"' in html
+    # The footer's newsletter form is another form: it is not filled in with what was typed.
+    assert re.search(r'id="footer-signup-email"[^>]*value="([^"]*)"', html)[1] == ""
     assert not get_user_model().objects.exists()
     assert "_auth_user_id" not in visitor.session
 
@@ -111,7 +115,7 @@ def test_a_wrong_password_at_log_in_re_renders_checkout_with_the_cart(visitor, u
     assert "The email address and/or password you specified are not correct." in (
         response.content.decode()
     )
-    assert response.context["account_form_shown"] == "login_form"
+    assert response.context["account_form_shown"] == "account_login_form"
     assert "_auth_user_id" not in visitor.session
 
 

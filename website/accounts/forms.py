@@ -47,5 +47,6 @@ class CheckoutSignupForm(SignupForm):
     def __init__(self, *args, **kwargs):
         # Two forms share the checkout page: their ids must not collide.
         kwargs.setdefault("auto_id", "signup-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
