@@ -217,12 +217,11 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
             if instructor.headline:
                 person["description"] = instructor.headline
             data["instructor"] = [person]
-        ratings = [t.rating for t in sales.testimonials if t.rating]
-        if ratings:
+        if sales.average_rating is not None:
             data["aggregateRating"] = {
                 "@type": "AggregateRating",
-                "ratingValue": round(sum(ratings) / len(ratings), 1),
-                "ratingCount": len(ratings),
+                "ratingValue": sales.average_rating,
+                "ratingCount": len(sales.rated_testimonials),
                 "bestRating": Testimonial.BEST_RATING,
                 "worstRating": 1,
             }
