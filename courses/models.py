@@ -166,9 +166,6 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
     def outcomes(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
-    def lessons(self):
-        return LessonPage.objects.child_of(self).live().specific()
-
     def share_image(self, **kwargs):
         return self.hero_image
 
