@@ -167,9 +167,6 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
     def outcomes(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
-    def lessons(self):
-        return LessonPage.objects.child_of(self).live().specific()
-
     def share_image(self, **kwargs):
         return self.hero_image
 
@@ -218,12 +215,11 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
             if instructor.headline:
                 person["description"] = instructor.headline
             data["instructor"] = [person]
-        ratings = [t.rating for t in sales.testimonials if t.rating]
-        if ratings:
+        if sales.average_rating is not None:
             data["aggregateRating"] = {
                 "@type": "AggregateRating",
-                "ratingValue": round(sum(ratings) / len(ratings), 1),
-                "ratingCount": len(ratings),
+                "ratingValue": sales.average_rating,
+                "ratingCount": len(sales.rated_testimonials),
                 "bestRating": Testimonial.BEST_RATING,
                 "worstRating": 1,
             }

@@ -168,6 +168,12 @@ class SalesFacts:
     def rated_testimonials(self) -> list[Testimonial]:
         return [testimonial for testimonial in self.testimonials if testimonial.rating]
 
+    @property
+    def average_rating(self) -> float | None:
+        """The mean of the star ratings given, to one decimal; None when nobody rated."""
+        ratings = [testimonial.rating for testimonial in self.rated_testimonials]
+        return round(sum(ratings) / len(ratings), 1) if ratings else None
+
 
 def course_sales_facts(*, course: CoursePage) -> SalesFacts:
     """Everything the sales page needs about `course` beyond its own fields."""

@@ -84,7 +84,8 @@ def test_free_previews_are_marked_and_open_to_anonymous_visitors_paid_lessons_ar
 ):
     html = client.get(course.url).content.decode()
 
-    assert f'<a class="tag tag--preview" href="{free_lesson.url}">▶ Free preview' in html
+    preview_tag = '<span aria-hidden="true">▶</span> Free preview'
+    assert f'<a class="tag tag--preview" href="{free_lesson.url}">{preview_tag}' in html
     assert f'href="{paid_lesson.url}"' not in html
     preview = client.get(free_lesson.url)
     assert preview.status_code == 200
@@ -281,3 +282,16 @@ def test_a_course_of_another_index_is_not_mixed_into_this_curriculum(client, cou
     html = client.get(course.url).content.decode()
     assert "Welcome" in html
     assert "Desk routine" not in html
+
+
+def test_the_hero_shows_the_average_rating_only_when_there_are_ratings(client, course, free_lesson):
+    assert "rating" not in section_of_hero(client.get(course.url).content.decode())
+    CourseTestimonialFactory(course=course, rating=5)
+    CourseTestimonialFactory(course=course, rating=4)
+    hero = section_of_hero(client.get(course.url).content.decode())
+    assert '4.5<span class="visually-hidden"> out of 5</span> (2 ratings)' in hero
+
+
+def section_of_hero(html: str) -> str:
+    start = html.index('<header class="course-hero">')
+    return html[start : html.index("</header>", start)]
