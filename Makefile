@@ -30,7 +30,7 @@ run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:$(POR
 
 serve: demo ## Serve the demo with gunicorn (2 workers, DEBUG off), as benchmarks do
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	DEBUG=0 $(BIN)/gunicorn website.wsgi:application --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile -
+	DEBUG=0 $(BIN)/gunicorn website.wsgi:application -c website/gunicorn_conf.py --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile -
 
 # Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser"' or PYTEST_ARGS=tests/shop
 PYTEST_ARGS ?=

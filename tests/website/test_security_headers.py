@@ -52,3 +52,27 @@ def test_the_live_page_an_editor_sees_still_refuses_framing(client, home_page):
     response = client.get("/")
     assert response["X-Frame-Options"] == "DENY"
     assert _frame_ancestors(response) == "'none'"
+
+
+def test_each_distinct_policy_is_built_once_and_a_widened_one_stays_with_its_own_view(
+    client, home_page
+):
+    from unittest import mock
+
+    import csp.utils
+
+    from trainers.demo import directory_page
+    from website import headers
+
+    directory_page()
+    with mock.patch.object(headers, "build_policy", wraps=csp.utils.build_policy) as build:
+        first, second = client.get("/?a=1"), client.get("/?a=2")
+        widened = client.get("/find-a-trainer/")
+        again = client.get("/?a=3")
+
+    assert first["Content-Security-Policy"] == second["Content-Security-Policy"]
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert "tile.openstreetmap.org" in widened["Content-Security-Policy"]
+    assert "tile.openstreetmap.org" not in again["Content-Security-Policy"]
+    # Per process, at most: the plain policy, the map's, and their report-only twins.
+    assert build.call_count <= 4

@@ -136,6 +136,12 @@ def _index() -> _Index:
     return _Index()
 
 
+def preload() -> None:
+    """Build the city index now: `make serve`'s gunicorn calls it once before its workers fork,
+    so they share one copy instead of each building its own on its first city search."""
+    _index()
+
+
 class GazetteerGeocoder:
     """Offline geocoder over ZIP codes, world cities and "lat,lng" pairs.
 
