@@ -18,6 +18,7 @@ from courses.models import (
     Testimonial,
 )
 from website.content.demo import demo_image, home_page
+from website.content.video import clock_label
 
 # title, slug, summary, price, compare-at, outcomes, lessons (title, seconds, free preview)
 COURSES = [
@@ -288,7 +289,7 @@ def seed(*, stdout) -> None:
                             {
                                 "title": lesson_title,
                                 "url": DEMO_VIDEO,
-                                "duration": f"{seconds // 60}:{seconds % 60:02d}",
+                                "duration": clock_label(seconds),
                             },
                         )
                     ],

@@ -75,11 +75,12 @@ def test_the_facade_shows_the_video_length_as_a_time_element_inside_its_button(c
 
 def test_course_trailers_and_lessons_show_their_length_on_the_facade(client, seeded):
     from courses.models import LessonPage
+    from website.content.video import clock_label, iso_duration
 
     course = client.get("/courses/the-balance-gym/").content.decode()
     lesson = LessonPage.objects.live().filter(is_free_preview=True).first()
     lesson_html = client.get(lesson.url).content.decode()
 
     assert '<time datetime="PT1M30S">1:30</time>' in course
-    minutes = lesson.duration_minutes
-    assert f'<time datetime="PT{minutes}M">{minutes}:00</time>' in lesson_html
+    seconds = lesson.duration_seconds
+    assert f'<time datetime="{iso_duration(seconds)}">{clock_label(seconds)}</time>' in lesson_html
