@@ -167,6 +167,38 @@ def category_links() -> list[dict]:
     return generation_memo("category_links", read)
 
 
+@dataclass(frozen=True)
+class TrustLinks:
+    """The URLs of the live pages chosen in the "Trust pages" setting: `footer` as
+    (label, url) in the footer's order; `terms` and `refund_policy` for checkout (or None)."""
+
+    footer: tuple[tuple[str, str], ...]
+    terms: str | None
+    refund_policy: str | None
+
+
+def trust_links(*, request) -> TrustLinks:
+    """The trust pages' links for the request's site, read once per content generation
+    (publishing and saving the setting retire it): the footer of every page shows them."""
+    from wagtail.models import Site
+
+    from website.content.page_cache import generation_memo
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return TrustLinks(footer=(), terms=None, refund_policy=None)
+    known: dict[int, TrustLinks] = generation_memo("trust_links", dict)
+    if site.pk not in known:
+        setting = content.TrustPages.for_site(site)
+        urls = {label: page.get_url(request) for label, page in setting.links()}
+        known[site.pk] = TrustLinks(
+            footer=tuple(urls.items()),
+            terms=urls.get("Terms of sale"),
+            refund_policy=urls.get("Refund policy"),
+        )
+    return known[site.pk]
+
+
 def category_pages(*, category) -> QuerySet:
     """A category's live episodes and articles together, newest first, as their specific types."""
     return (

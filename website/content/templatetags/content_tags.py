@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from website.absolute_urls import absolute_url
 from website.content.models.seo import breadcrumb_list
-from website.content.selectors import search_result_label
+from website.content.selectors import search_result_label, trust_links
 
 register = template.Library()
 
@@ -26,6 +26,12 @@ def ld_json(data) -> str:
 def result_label(page) -> str:
     """A search result's kind as readers say it: "Episode 403", "Article", "Course"."""
     return search_result_label(page)
+
+
+@register.simple_tag(takes_context=True)
+def trust_page_links(context):
+    """The footer's and checkout's links to the trust pages (`TrustLinks`)."""
+    return trust_links(request=context["request"])
 
 
 @register.inclusion_tag("content/includes/seo_head.html", takes_context=True)
