@@ -31,6 +31,7 @@ from shop.selectors import REFUNDABLE, order_admin_detail, order_refund_preview
 from shop.services import order_refund
 from shop.viewsets.audit import log_shop_action
 from shop.viewsets.columns import MoneyColumn
+from website.spreadsheets import spreadsheet_safe
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -85,8 +86,12 @@ class OrderIndexView(IndexView):
     """The order list; its export writes money as amounts of the site currency, not cents."""
 
     custom_field_preprocess = {
-        name: {"csv": _export_amount, "xlsx": lambda cents: Decimal(_export_amount(cents))}
-        for name in EXPORT_MONEY_FIELDS
+        **{
+            name: {"csv": _export_amount, "xlsx": lambda cents: Decimal(_export_amount(cents))}
+            for name in EXPORT_MONEY_FIELDS
+        },
+        # Typed by customers (an address may start with "="): text, never a formula.
+        **{name: {"csv": spreadsheet_safe} for name in ("email", "coupon_code")},
     }
 
     def get_heading(self, queryset, field):

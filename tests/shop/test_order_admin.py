@@ -192,6 +192,16 @@ def test_the_list_exports_csv_and_xlsx_with_money_as_amounts(client, shop_manage
     assert row["Order"] == order.number and float(row["Total (USD)"]) == 149.0
 
 
+def test_the_csv_export_keeps_a_customer_typed_formula_as_text(client, shop_manager, course):
+    """An address may legally start with "="; a spreadsheet must show it, never run it."""
+    buyer = UserFactory(email="=HYPERLINK(1)@example.com")
+    buy_and_pay(buyer, courses=[course])
+    client.force_login(shop_manager)
+    response = client.get(reverse("order:index"), {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["E-mail"] == "'=HYPERLINK(1)@example.com"
+
+
 # Refunds ------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from website.newsletter.models import Subscriber
 from website.newsletter.selectors import subscriber_counts_by_source_page
+from website.spreadsheets import spreadsheet_safe
 
 
 class SubscriberPermissionPolicy(ModelPermissionPolicy):
@@ -39,16 +40,11 @@ class SubscriberFilterSet(WagtailFilterSet):
         fields = ["status", "source_page"]
 
 
-def _spreadsheet_safe(value: str) -> str:
-    # Spreadsheets run a cell starting with = + - @ as a formula; a leading quote keeps it text.
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
 class SubscriberIndexView(IndexView):
     """Wagtail's listing, with visitor-typed text made safe to open in a spreadsheet."""
 
     custom_field_preprocess = {
-        field: {IndexView.FORMAT_CSV: _spreadsheet_safe}
+        field: {IndexView.FORMAT_CSV: spreadsheet_safe}
         for field in ("email", "first_name", "source_page_title")
     }
 
