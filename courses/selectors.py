@@ -156,13 +156,13 @@ def course_curriculum(*, course: CoursePage) -> Curriculum:
 @dataclass(frozen=True)
 class SalesFacts:
     """What a course's sales page shows beside the course's own fields, read in a fixed
-    number of queries: the curriculum, instructor, testimonials, FAQ and refund-policy page."""
+    number of queries: the curriculum, instructor, testimonials and FAQ (the refund policy
+    is the "Trust pages" setting's, linked through `trust_page_links`)."""
 
     curriculum: Curriculum
     instructor: Instructor | None
     testimonials: list[Testimonial]
     questions: list[CourseQuestion]
-    refund_policy: Page | None
 
     @property
     def rated_testimonials(self) -> list[Testimonial]:
@@ -187,25 +187,6 @@ def course_sales_facts(*, course: CoursePage) -> SalesFacts:
         instructor=instructor,
         testimonials=list(course.testimonials.all()),
         questions=list(course.questions.all()),
-        refund_policy=refund_policy_page(near=course),
-    )
-
-
-REFUND_POLICY_SLUG = "refund-policy"
-
-
-def refund_policy_page(*, near: Page) -> Page | None:
-    """The live, public page with the slug "refund-policy" on `near`'s site, if there is one.
-
-    Pages link to it only when it exists, so a missing policy never becomes a 404 link.
-    """
-    site_root_path = near.path[: Page.steplen * 2]
-    return (
-        Page.objects.live()
-        .public()
-        .filter(slug=REFUND_POLICY_SLUG, path__startswith=site_root_path)
-        .order_by("depth", "path")
-        .first()
     )
 
 

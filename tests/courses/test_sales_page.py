@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from wagtail.models import Site
 
 from courses.models import LessonPage
 from tests.content.factories import StandardPageFactory
@@ -16,6 +17,7 @@ from tests.courses.factories import (
     ModuleFactory,
 )
 from website.content.demo import demo_image
+from website.content.models import TrustPages
 
 pytestmark = pytest.mark.django_db
 
@@ -188,10 +190,19 @@ def test_the_faq_is_shown_and_given_as_faqpage_json_ld(client, course):
     }
 
 
+def choose_refund_policy(page) -> None:
+    """Make `page` the refund policy of the "Trust pages" setting."""
+    trust = TrustPages.for_site(Site.objects.get(is_default_site=True))
+    trust.refund_policy = page
+    trust.save()
+
+
 def test_the_guarantee_links_the_refund_policy_page_when_it_is_live(client, home_page, course):
     course.guarantee = "14-day money-back guarantee."
     course.save_revision().publish()
-    StandardPageFactory(parent=home_page, title="Refund policy", slug="refund-policy")
+    choose_refund_policy(
+        StandardPageFactory(parent=home_page, title="Refund policy", slug="refund-policy")
+    )
 
     html = client.get(course.url).content.decode()
 
@@ -205,7 +216,9 @@ def test_the_guarantee_links_no_refund_policy_that_would_be_a_404(
     client, home_page, course, policy
 ):
     if policy == "draft":
-        StandardPageFactory(parent=home_page, slug="refund-policy", live=False)
+        choose_refund_policy(
+            StandardPageFactory(parent=home_page, slug="refund-policy", live=False)
+        )
     course.guarantee = "14-day money-back guarantee."
     course.save_revision().publish()
 
