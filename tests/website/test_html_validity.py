@@ -30,6 +30,9 @@ PAGES = [
     "/account/login/",
     "/account/signup/",
     "/shop/cart/",
+    "/contact/",
+    "/refund-policy/",
+    "/search/?q=backwrd+walking",
 ]
 
 pytestmark = pytest.mark.django_db
