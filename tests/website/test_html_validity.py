@@ -33,6 +33,9 @@ PAGES = [
     "/account/login/",
     "/account/signup/",
     "/shop/cart/",
+    "/contact/",
+    "/refund-policy/",
+    "/search/?q=backwrd+walking",
 ]
 
 pytestmark = pytest.mark.django_db
