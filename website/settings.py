@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Uploaded images when they live on this machine (MEDIA_STORAGE=local); see website/media.py.
     "website.media.PublicMediaMiddleware",
+    # Repeat anonymous visits of cached pages, answered before the rest of the stack runs.
+    "website.content.page_cache.PageCacheReplayMiddleware",
     # Below the file servers (their bytes are compressed or ranged already); ETags on the
     # compressed body, so a conditional GET gets 304 (docs/decisions.md: BREACH).
     "website.headers.TextGZipMiddleware",

@@ -191,3 +191,38 @@ def test_the_page_cache_steps_aside_when_the_database_is_down(rf, monkeypatch):
     request._messages = CookieStorage(request)
 
     assert page_cache._cache_key(request) is None
+
+
+def test_a_repeat_anonymous_visit_is_replayed_with_the_headers_the_whole_stack_gave_it(
+    client, episode, django_assert_max_num_queries
+):
+    first = client.get(episode.url, HTTP_ACCEPT_ENCODING="gzip")
+
+    with django_assert_max_num_queries(0):
+        again = client.get(episode.url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert again.content == first.content
+    assert again["Content-Encoding"] == "gzip"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Vary", "Cache-Control"):
+        assert again[header] == first[header], header
+    assert again["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware still runs
+    plain = client.get(episode.url)
+    assert "Content-Encoding" not in plain
+    assert "Backward walking" in plain.content.decode()
+
+
+def test_a_replayed_page_answers_304_to_a_visitor_who_has_it(client, episode):
+    etag = client.get(episode.url)["ETag"]
+    client.get(episode.url)
+
+    assert client.get(episode.url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_visitor_with_a_session_is_never_replayed_a_shared_page(client, episode, user):
+    client.get(episode.url)
+    client.get(episode.url)
+    client.force_login(user)
+
+    response = client.get(episode.url)
+
+    assert "private" in response["Cache-Control"]

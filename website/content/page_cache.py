@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
@@ -24,7 +25,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -140,7 +141,61 @@ class PageCacheMiddleware:
         timeout = page_cache_timeout(request)
         if request.method == "GET" and response.status_code == 200 and timeout > 0:
             cache.set(key, (response.content, response["Content-Type"]), timeout)
+            response.page_cache_timeout = timeout  # for PageCacheReplayMiddleware above
         return _public(response)
+
+
+class PageCacheReplayMiddleware:
+    """Answers a repeat anonymous visit near the top of the stack, before sessions, CSRF,
+    authentication, messages, CSP and the rest run: the response as the whole stack finished
+    it the first time (compressed or not, with its CSP, framing and ETag headers), replayed.
+
+    Below SecurityMiddleware (HTTPS redirect, HSTS and its other headers still apply) and the
+    static and media file servers. A visitor counts as anonymous here only without a session
+    or messages cookie (a logged-in visitor always has the session cookie); anyone else, and
+    every miss, goes down the stack to PageCacheMiddleware, which decides what may be shared
+    and marks what it stored. Keyed like it, by the content generation, and kept as long.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _replay_key(request)
+        if key and (hit := cache.get(key)):
+            return _replayed(request, *hit)
+        response = self.get_response(request)
+        timeout = getattr(response, "page_cache_timeout", 0)
+        if key and timeout and response.status_code == 200 and not response.cookies:
+            cache.set(key, (list(response.items()), response.content), timeout)
+        return response
+
+
+def _replay_key(request) -> str | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    if set(request.GET) - CACHEABLE_PARAMS:
+        return None
+    page_number = request.GET.get("page", "")
+    if page_number and not (page_number.isdigit() and len(page_number) <= 6):
+        return None
+    try:
+        generation = _content_generation()
+    except DatabaseError:
+        return None
+    gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    identity = f"{request.get_host()}\n{request.path}\n{page_number}\n{gzip}"
+    return f"pages-replay:{generation}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def _replayed(request, headers: list[tuple[str, str]], content: bytes) -> HttpResponse:
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    # As ConditionalGetMiddleware would answer: 304 when the visitor has this version.
+    return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 
 def _carries_visitor_state(request, response) -> bool:
