@@ -553,6 +553,9 @@ WAGTAIL_MODERATION_ENABLED = True
 # The admin has no login of its own: it sends visitors to the site's (allauth's) login.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No Gravatar: Wagtail would send a hash of every staff e-mail to gravatar.com on each admin
+# page (and show broken avatars offline); staff upload an avatar in Account if they want one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Documents are private: every download goes through the document view (website/documents.py)
 # and its before_serve_document hooks (courses.wagtail_hooks), never a public storage URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -8,6 +8,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Site
 
 from courses.models import CoursePage
+from tests.shop.factories import issue_card
 from website.content.models import ContactPage, StandardPage, TrustPages
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,21 @@ def test_checkout_says_paying_agrees_to_the_terms_and_refund_policy(client, seed
     html = client.get(reverse("shop:checkout")).content.decode()
     assert (
         'By paying you agree to our <a href="/terms/">terms of sale</a> and the '
+        '<a href="/refund-policy/">refund policy</a>.'
+    ) in html
+
+
+def test_checkout_with_nothing_to_pay_does_not_say_paying_agrees(client, seeded, user):
+    # A gift card covering the whole order: the button says "Complete order", so must the text.
+    course = CoursePage.objects.get(slug="the-balance-gym")
+    client.force_login(user)
+    client.post(reverse("shop:cart_add"), {"course": course.pk})
+    client.post(reverse("shop:gift_card_apply"), {"code": issue_card(20000).code})
+    html = client.get(reverse("shop:checkout")).content.decode()
+    assert "Complete order (nothing to pay)" in html
+    assert "By paying" not in html
+    assert (
+        'By completing the order you agree to our <a href="/terms/">terms of sale</a> and the '
         '<a href="/refund-policy/">refund policy</a>.'
     ) in html
 

@@ -125,3 +125,23 @@ def test_only_users_allowed_to_import_see_the_upload(client, user, home_page):
     client.force_login(user)
     assert client.get("/admin/wordpress_import/").status_code == 200
     assert "Import WordPress" in client.get("/admin/").content.decode()
+
+
+def test_an_export_uploaded_without_its_uploads_names_the_zip_not_only_the_command_option(
+    admin_client, home_page, django_capture_on_commit_callbacks
+):
+    # The admin has no --uploads option: the skipped attachment must say how to give the files.
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(
+            admin_client,
+            "/admin/wordpress_import/",
+            "export.xml",
+            (FIXTURES / "export.xml").read_bytes(),
+        )
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    reasons = {entry[0]: entry[4] for entry in job.report["entries"]}
+    assert reasons["10"] == (
+        "file 2019/05/backward-walking.jpg not given: no uploads folder "
+        "(--uploads, or a .zip holding wp-content/uploads)"
+    )

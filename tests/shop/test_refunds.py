@@ -312,6 +312,35 @@ def test_an_order_paid_wholly_by_gift_cards_is_refunded_onto_the_cards_with_its_
     assert (reward.is_active, reward.balance_cents) == (False, 0)
 
 
+def test_the_refund_notice_of_an_order_paid_by_gift_cards_says_what_went_back_onto_them(
+    user, course, second_course, django_capture_on_commit_callbacks
+):
+    from tests.shop.factories import issue_card
+
+    # Wholly by a card: no money is refunded, so "$0.00" would be all the notice said.
+    whole = issue_card(10000, owner=user)
+    order = _buy(user, courses=[second_course], cards=[whole])
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=order, amount_cents=None, reason="asked", gateway=GATEWAY)
+    notice = next(m for m in mail.outbox if m.subject.endswith(f"refund for order {order.number}"))
+    assert "$0.00" not in notice.body
+    assert f"We have refunded order {order.number}." in notice.body
+    assert f"$99.00 is back on your gift card {whole.masked_code}." in notice.body
+    assert whole.code[:4] not in notice.body
+    html = notice.alternatives[0][0]
+    assert f"<strong>$99.00</strong> is back on your gift card {whole.masked_code}." in html
+
+    # Partly by a card: the money and the card credit, each said once.
+    part = issue_card(5000, owner=user)
+    mixed = _buy(user, courses=[course], cards=[part])
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=mixed, amount_cents=None, reason="asked", gateway=GATEWAY)
+    notice = next(m for m in mail.outbox if m.subject.endswith(f"refund for order {mixed.number}"))
+    assert f"We have refunded $99.00 of order {mixed.number}." in notice.body
+    assert notice.body.count("is back on your gift card") == 1
+    assert f"$50.00 is back on your gift card {part.masked_code}." in notice.body
+
+
 def test_a_gift_card_paid_order_cannot_be_refunded_in_part(user, second_course):
     from tests.shop.factories import issue_card
 

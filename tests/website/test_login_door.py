@@ -96,3 +96,14 @@ def test_an_editor_signs_in_at_the_sites_door_and_reaches_the_admin(client, db):
     response = client.post(_admin_door(client), {"login": editor.email, "password": PASSWORD})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_sends_no_staff_e_mail_hash_to_gravatar(client, db):
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    response = client.get("/admin/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "gravatar.com" not in html
+    assert "default-user-avatar" in html  # Wagtail's own placeholder, served from static

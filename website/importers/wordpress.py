@@ -359,7 +359,12 @@ class _WordPressImport:
                 if existing is not None:
                     self.report.add(item.post_id, title, UNCHANGED, kind="attachment")
                     return
-                where = "no --uploads folder given" if self.run.uploads is None else "not found"
+                # Said for both doors: the command's --uploads and the admin's .zip upload.
+                where = (
+                    "not given: no uploads folder (--uploads, or a .zip holding wp-content/uploads)"
+                    if self.run.uploads is None
+                    else "not found"
+                )
                 raise ItemRejected(f"file {relative} {where}")
             stat = path.stat()
             checksum = fingerprint([relative, title, stat.st_size, int(stat.st_mtime)])
