@@ -6,7 +6,7 @@ from wagtail.models import Page, Revision
 
 from courses.demo import course_index as demo_course_index
 from courses.models import CoursePage
-from tests.courses.factories import CoursePageFactory
+from tests.courses.factories import CoursePageFactory, LessonPageFactory
 from website.importers.models import ImportedItem
 
 from .conftest import FIXTURES
@@ -42,6 +42,21 @@ def test_simple_virtual_products_become_course_pages_with_price_and_image(import
     assert "<li>Lifetime access</li>" in gym.description[1].value.source
     assert gym.trailer[0].value["url"] == "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
     assert gym.get_parent().specific_class.__name__ == "CourseIndexPage"
+
+
+def test_a_course_is_not_put_on_sale_before_it_has_lessons(
+    imported, uploads, run_command, tmp_path
+):
+    gym = CoursePage.objects.get(title="The Balance Gym")
+    assert not gym.is_purchasable
+    assert "no lessons yet: imported as not for sale" in imported
+    # Once the coach has added a lesson, the next import that changes the product sells it.
+    LessonPageFactory(parent=gym)
+    changed = tmp_path / "products.csv"
+    changed.write_text(PRODUCTS.read_text().replace(",199,", ",249,"))
+    run_command("import_woocommerce", changed, uploads=uploads)
+    gym.refresh_from_db()
+    assert gym.is_purchasable and gym.price_cents == 24900
 
 
 def test_a_sale_price_is_the_price_and_the_regular_price_the_was_price(imported):

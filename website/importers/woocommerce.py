@@ -244,6 +244,13 @@ def _course(run: ImportRun, row: ProductRow, warnings: list[str]) -> str:
         return outcome
     for field_name, value in fields.items():
         setattr(page, field_name, value)
+    # WooCommerce sold the product; its lessons live elsewhere until the coach adds them here.
+    # A course with no lessons is never put on sale: a buyer would pay for an empty course.
+    if page.is_purchasable and not (page.pk and page.get_children().live().exists()):
+        page.is_purchasable = False
+        warnings.append(
+            'no lessons yet: imported as not for sale; add lessons, then tick "purchasable"'
+        )
     if page.pk is None:
         page.slug = free_slug(parent, name)
         if page.slug != slugify(name, allow_unicode=True):
