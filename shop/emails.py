@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from shop.models import GiftCard, GiftCardTransaction, Order
+from shop.models import GiftCard, Order
+from shop.selectors import order_gift_card_credits
 from website.absolute_urls import absolute_url
 from website.emails import send_branded_email
 
@@ -24,19 +25,10 @@ def send_order_email_now(*, order_id: int, kind: str) -> None:
         template=f"shop/emails/{kind}",
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{SUBJECTS[kind].format(number=order.number)}",
         to=[order.email],
-        context={"order": order, "gift_card_credits": _gift_card_credits(order, kind)},
-    )
-
-
-def _gift_card_credits(order: Order, kind: str) -> list[GiftCardTransaction]:
-    """What a refund put back onto the gift cards that paid (the refund notice says it: an
-    order paid by cards alone refunds no money at all)."""
-    if kind != "refund":
-        return []
-    return list(
-        order.gift_card_transactions.filter(
-            kind=GiftCardTransaction.Kind.REFUND_CREDIT, amount_cents__gt=0
-        ).select_related("card")
+        context={
+            "order": order,
+            "gift_card_credits": order_gift_card_credits(order=order) if kind == "refund" else [],
+        },
     )
 
 

@@ -556,6 +556,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No Gravatar: Wagtail would send a hash of every staff e-mail to gravatar.com on each admin
 # page (and show broken avatars offline); staff upload an avatar in Account if they want one.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor a call home: the dashboard would ask releases.wagtail.org for updates (an error offline).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Documents are private: every download goes through the document view (website/documents.py)
 # and its before_serve_document hooks (courses.wagtail_hooks), never a public storage URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -25,6 +25,7 @@ from shop.selectors.gift_cards import (
     gift_card_offers_for_cart,
     gift_card_uses_for_cart,
     gift_cards_for,
+    order_gift_card_credits,
 )
 from shop.selectors.orders import (
     OrderDetail,
@@ -86,6 +87,7 @@ __all__ = [
     "order_card_credits",
     "order_cards_given",
     "order_cards_spent_cents",
+    "order_gift_card_credits",
     "order_qualifying_cents",
     "order_refund_preview",
     "order_refundable",

@@ -190,3 +190,15 @@ def gift_card_liability() -> tuple[int, list[LiabilityMonth]]:
         )
         for row in rows
     ]
+
+
+def order_gift_card_credits(*, order: Order) -> list[GiftCardTransaction]:
+    """What refunds of `order` put back onto the gift cards that paid it, oldest first (an
+    order paid by cards alone refunds no money at all: this is what the customer got back)."""
+    return list(
+        order.gift_card_transactions.filter(
+            kind=GiftCardTransaction.Kind.REFUND_CREDIT, amount_cents__gt=0
+        )
+        .select_related("card")
+        .order_by("pk")
+    )

@@ -5,7 +5,6 @@ the account on login). Sign-up stays non-enumerating (`website.accounts.forms.Si
 
 from allauth.account.forms import LoginForm
 from allauth.account.views import LoginView, SignupView
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -37,8 +36,7 @@ class _CheckoutAccountView:
         if not request.user.is_authenticated:
             self.totals = cart_totals(cart=visitor_cart(request), user=request.user)
             if not self.totals.count:
-                messages.info(request, "Your cart is empty.")
-                return redirect("shop:cart")
+                return redirect("shop:cart")  # which says the cart is empty
         return private(super().dispatch(request, *args, **kwargs))
 
     def get(self, request, *args, **kwargs):

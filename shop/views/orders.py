@@ -17,7 +17,7 @@ from shop.exceptions import GatewayError, OrderNotPayable, PaymentDeclined, Shop
 from shop.models import Order
 from shop.payments import get_gateway
 from shop.payments.webhooks import WebhookInvalid, webhook_receive
-from shop.selectors import cart_totals, orders_for
+from shop.selectors import cart_totals, order_gift_card_credits, orders_for
 from shop.services import PAYABLE, checkout_start, order_apply_payment
 from shop.views.carts import private, visitor_cart
 from shop.views.checkout_account import checkout_context
@@ -32,8 +32,7 @@ def checkout(request):
     cart = visitor_cart(request)
     totals = cart_totals(cart=cart, user=request.user)
     if not totals.count:
-        messages.info(request, "Your cart is empty.")
-        return redirect("shop:cart")
+        return redirect("shop:cart")  # which says the cart is empty
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(reverse("shop:checkout"))
@@ -193,4 +192,5 @@ def order_list(request):
 def order_detail(request, number):
     """The order and its receipt, for its owner only."""
     order = _customer_order(request, number)
-    return private(render(request, "shop/order_detail.html", {"order": order}))
+    context = {"order": order, "gift_card_credits": order_gift_card_credits(order=order)}
+    return private(render(request, "shop/order_detail.html", context))

@@ -76,6 +76,12 @@ def test_removing_a_course_empties_the_cart(client, course):
     assert b"Your cart is empty" in response.content
 
 
+def test_checkout_with_an_empty_cart_shows_the_cart_saying_so_once(client, db):
+    response = client.get(reverse("shop:checkout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("shop:cart")
+    assert response.content.count(b"Your cart is empty") == 1
+
+
 def test_the_empty_cart_links_back_to_the_courses(client, db):
     response = client.get(reverse("shop:cart"))
     assert b"Your cart is empty" in response.content

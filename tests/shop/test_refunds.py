@@ -341,6 +341,20 @@ def test_the_refund_notice_of_an_order_paid_by_gift_cards_says_what_went_back_on
     assert f"$50.00 is back on your gift card {part.masked_code}." in notice.body
 
 
+def test_the_customers_order_page_shows_what_a_refund_put_back_onto_gift_cards(
+    client, user, second_course
+):
+    from tests.shop.factories import issue_card
+
+    card = issue_card(10000, owner=user)
+    order = _buy(user, courses=[second_course], cards=[card])
+    order_refund(order=order, amount_cents=None, reason="asked", gateway=GATEWAY)
+    client.force_login(user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert f"<dt>Back on gift card {card.masked_code}</dt><dd>$99.00</dd>" in page
+    assert card.code[:4] not in page
+
+
 def test_a_gift_card_paid_order_cannot_be_refunded_in_part(user, second_course):
     from tests.shop.factories import issue_card
 

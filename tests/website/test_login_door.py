@@ -107,3 +107,11 @@ def test_the_admin_sends_no_staff_e_mail_hash_to_gravatar(client, db):
     assert response.status_code == 200
     assert "gravatar.com" not in html
     assert "default-user-avatar" in html  # Wagtail's own placeholder, served from static
+
+
+def test_the_admin_dashboard_does_not_ask_wagtail_for_updates(client, db):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert 'data-controller="w-upgrade' not in response.content.decode()
