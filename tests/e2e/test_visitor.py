@@ -48,7 +48,7 @@ def test_visitor_watches_episode_403_browses_by_category_searches_and_signs_up(p
     ).to_be_visible()
 
     page.goto("/search/")
-    page.get_by_label("Search episodes and articles").fill("vestibular")
+    page.get_by_label("Search episodes, articles and courses").fill("vestibular")
     page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(page.locator(".search-count")).to_contain_text("for “vestibular”")
     expect(
