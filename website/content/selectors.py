@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from courses.models import CoursePage
 from website.content import models as content
@@ -180,8 +180,6 @@ class TrustLinks:
 def trust_links(*, request) -> TrustLinks:
     """The trust pages' links for the request's site, read once per content generation
     (publishing and saving the setting retire it): the footer of every page shows them."""
-    from wagtail.models import Site
-
     from website.content.page_cache import generation_memo
 
     site = Site.find_for_request(request)

@@ -68,3 +68,12 @@ class ImportReport:
             for warning in self.warnings:
                 yield f"  {warning.source_id} {warning.title!r}: {warning.message}"
         yield f"Total: {self.summary()}."
+
+
+def write_report(command, report) -> None:
+    """The report on stdout; the summary line styled as success (or a notice for a dry run)."""
+    lines = list(report.lines())
+    for line in lines[:-1]:
+        command.stdout.write(line)
+    style = command.style.WARNING if report.dry_run else command.style.SUCCESS
+    command.stdout.write(style(lines[-1]))

@@ -1,29 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from trainers.exceptions import ImportRejected
 from trainers.services import CSV_OPTIONAL, CSV_REQUIRED, trainer_import_csv
-
-
-class _ProgressBar:
-    """progress(done, total, phase) drawn as a tqdm bar on the command's stderr."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.bar = None
-
-    def __call__(self, done: int, total: int, phase: str = "") -> None:
-        if self.bar is None:
-            self.bar = tqdm(total=total, file=self.stream, unit="step", leave=True)
-        if phase:
-            self.bar.set_description(phase, refresh=False)
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+from website.jobs.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -41,18 +22,13 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
-        # The bar goes to a terminal only: a cron job's log gets the result lines alone.
-        bar = _ProgressBar(self.stderr._out) if verbosity > 0 and self.stderr.isatty() else None
         try:
-            summary = trainer_import_csv(data=data, progress=bar)
+            with progress_bar(self, verbosity=verbosity, unit="step") as progress:
+                summary = trainer_import_csv(data=data, progress=progress)
         except ImportRejected as exc:
-            if bar:
-                bar.close()
             for line, reason in exc.errors:
                 self.stderr.write(f"line {line}: {reason}" if line else reason)
             raise CommandError(str(exc)) from None
-        if bar:
-            bar.close()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {file.name}: {summary.created} created, {summary.updated} updated, "

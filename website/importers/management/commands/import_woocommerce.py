@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from website.importers.exceptions import ImportFileRejected
-from website.importers.progress import progress_bar, write_report
+from website.importers.report import write_report
 from website.importers.woocommerce import REQUIRED_COLUMNS, woocommerce_import
+from website.jobs.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -33,9 +34,7 @@ class Command(BaseCommand):
         if uploads is not None and not uploads.is_dir():
             raise CommandError(f"--uploads {uploads} is not a folder.")
         try:
-            with progress_bar(
-                self.stderr._out, enabled=verbosity > 0 and self.stderr.isatty(), unit="product"
-            ) as progress:
+            with progress_bar(self, verbosity=verbosity, unit="product") as progress:
                 report = woocommerce_import(
                     data=data, uploads=uploads, dry_run=dry_run, progress=progress
                 )

@@ -4,13 +4,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from website.importers.exceptions import ImportFileRejected
-from website.importers.progress import progress_bar, write_report
+from website.importers.report import write_report
 from website.importers.wordpress import (
     DEFAULT_EPISODE_CATEGORY,
     DEFAULT_EPISODE_TITLE,
     WordPressOptions,
     wordpress_import,
 )
+from website.jobs.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -60,9 +61,7 @@ class Command(BaseCommand):
             episode_category=options["episode_category"], episode_title=options["episode_title"]
         )
         try:
-            with progress_bar(
-                self.stderr._out, enabled=verbosity > 0 and self.stderr.isatty(), unit="item"
-            ) as progress:
+            with progress_bar(self, verbosity=verbosity, unit="item") as progress:
                 report = wordpress_import(
                     data=data, uploads=uploads, dry_run=dry_run, options=settings, progress=progress
                 )
