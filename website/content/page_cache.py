@@ -90,16 +90,28 @@ def _cache_key(request) -> str | None:
         return None
     if set(request.GET) - CACHEABLE_PARAMS or len(messages.get_messages(request)):
         return None
+    shared = _shared_identity(request)
+    if shared is None:
+        return None
+    generation, identity = shared
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"pages:{generation}:{digest}"
+
+
+def _shared_identity(request) -> tuple[int, str] | None:
+    """(content generation, host + path + page number) of a request whose rendering may be
+    shared, or None: unknown parameters, a bad page number, or the database is out (the view
+    underneath answers for the outage, 503)."""
+    if set(request.GET) - CACHEABLE_PARAMS:
+        return None
     page_number = request.GET.get("page", "")
     if page_number and not (page_number.isdigit() and len(page_number) <= 6):
         return None
     try:
         generation = _content_generation()
     except DatabaseError:
-        return None  # the view underneath answers for the outage (503)
-    identity = f"{request.get_host()}\n{request.path}\n{page_number}"
-    digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"pages:{generation}:{digest}"
+        return None
+    return generation, f"{request.get_host()}\n{request.path}\n{page_number}"
 
 
 def page_cache_expires_by(request, at: datetime | None) -> None:
@@ -176,17 +188,12 @@ def _replay_key(request) -> str | None:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
-    if set(request.GET) - CACHEABLE_PARAMS:
+    shared = _shared_identity(request)
+    if shared is None:
         return None
-    page_number = request.GET.get("page", "")
-    if page_number and not (page_number.isdigit() and len(page_number) <= 6):
-        return None
-    try:
-        generation = _content_generation()
-    except DatabaseError:
-        return None
+    generation, identity = shared
     gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    identity = f"{request.get_host()}\n{request.path}\n{page_number}\n{gzip}"
+    identity = f"{identity}\n{gzip}"
     return f"pages-replay:{generation}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
