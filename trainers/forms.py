@@ -1,7 +1,8 @@
 from django import forms
 from django.http import QueryDict
-from django.template.defaultfilters import filesizeformat
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from website.jobs.forms import JobUploadForm
 
 from .exceptions import ImportRejected, InvalidCoordinates, PlaceNotFound
 from .geocoding import checked_point, geocode_address, parse_coordinates
@@ -202,9 +203,13 @@ class ProfileChangeReviewForm(WagtailAdminModelForm):
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
-class TrainerImportForm(forms.Form):
+class TrainerImportForm(JobUploadForm):
     """The upload: a UTF-8 CSV of at most MAX_IMPORT_BYTES with the required columns. The rows
     themselves are checked by the import job, which reports them by line."""
+
+    suffixes = (".csv",)
+    max_bytes = MAX_IMPORT_BYTES
+    too_big_hint = "Split it into smaller files."
 
     file = forms.FileField(
         label="CSV file",
@@ -215,18 +220,10 @@ class TrainerImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(
-                f"Upload a .csv file (in a spreadsheet: Save As → CSV UTF-8), not {upload.name!r}."
-            )
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; the limit is "
-                f"{filesizeformat(MAX_IMPORT_BYTES)}. Split it into smaller files."
-            )
-        data = upload.read()
+    def wrong_type_message(self, name: str) -> str:
+        return f"Upload a .csv file (in a spreadsheet: Save As → CSV UTF-8), not {name!r}."
+
+    def check_data(self, data: bytes, *, name: str) -> None:
         if b"\x00" in data:
             raise forms.ValidationError(
                 "This is not a CSV file (it holds binary data). Save it as CSV UTF-8."
@@ -235,5 +232,3 @@ class TrainerImportForm(forms.Form):
             trainer_import_check_columns(data=data)
         except ImportRejected as exc:
             raise forms.ValidationError([reason for _, reason in exc.errors]) from None
-        self.data_bytes = data
-        return upload

@@ -193,7 +193,7 @@ def test_admin_import_refuses_a_file_that_is_not_a_trainer_csv_with_a_message(
 
 
 def test_admin_import_refuses_a_huge_file_with_a_message(admin_client, directory, monkeypatch):
-    monkeypatch.setattr("trainers.forms.MAX_IMPORT_BYTES", 1024)
+    monkeypatch.setattr("trainers.forms.TrainerImportForm.max_bytes", 1024)
     response = _upload(admin_client, IMPORT_CSV + b"x" * 2048)
     assert "the limit is 1.0\xa0KB. Split it into smaller files." in response.content.decode()
     assert Job.objects.count() == 0

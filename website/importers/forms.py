@@ -5,14 +5,18 @@ from website.importers.exceptions import ImportFileRejected
 from website.importers.jobs import EXPORT_SUFFIX, WORDPRESS_IMPORT, zip_contents
 from website.importers.woocommerce import woocommerce_parse
 from website.importers.wordpress import DEFAULT_EPISODE_CATEGORY, wxr_parse
+from website.jobs.forms import JobUploadForm
 
 # The upload is held in memory and in private storage until the job has run.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(JobUploadForm):
     """The export (or a .zip of it with the uploads folder), checked as far as can be done
     at once: type, size, and for a bare export that it parses. The items are the job's."""
+
+    max_bytes = MAX_UPLOAD_BYTES
+    too_big_hint = "Upload the export alone, or fewer files."
 
     file = forms.FileField(label="Export file")
     dry_run = forms.BooleanField(
@@ -25,10 +29,11 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.suffix = EXPORT_SUFFIX[kind]
+        self.suffixes = (self.suffix, ".zip")
         what = "WordPress export (.xml)" if kind == WORDPRESS_IMPORT else "product CSV"
         self.fields["file"].help_text = (
             f"The {what}, or a .zip holding it and the uploads folder (wp-content/uploads), "
-            f"at most {filesizeformat(MAX_UPLOAD_BYTES)}. Nothing is fetched from the old site."
+            f"at most {filesizeformat(self.max_bytes)}. Nothing is fetched from the old site."
         )
         self.fields["file"].widget.attrs["accept"] = f"{self.suffix},.zip"
         if kind == WORDPRESS_IMPORT:
@@ -39,19 +44,10 @@ class ImportUploadForm(forms.Form):
                 help_text="Posts in this category (or titled '… – Episode 403') become episodes.",
             )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((self.suffix, ".zip")):
-            raise forms.ValidationError(
-                f"Upload a {self.suffix} export or a .zip archive, not {upload.name!r}."
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; the limit is "
-                f"{filesizeformat(MAX_UPLOAD_BYTES)}. Upload the export alone, or fewer files."
-            )
-        data = upload.read()
+    def wrong_type_message(self, name: str) -> str:
+        return f"Upload a {self.suffix} export or a .zip archive, not {name!r}."
+
+    def check_data(self, data: bytes, *, name: str) -> None:
         try:
             if name.endswith(".zip"):
                 zip_contents(data, suffix=self.suffix)
@@ -61,5 +57,3 @@ class ImportUploadForm(forms.Form):
                 woocommerce_parse(data)
         except ImportFileRejected as exc:
             raise forms.ValidationError(str(exc)) from None
-        self.data_bytes = data
-        return upload
