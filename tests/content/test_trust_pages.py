@@ -124,6 +124,28 @@ def test_the_contact_form_emails_the_coach_replying_to_the_visitor(
     assert FormSubmission.objects.filter(page=page).count() == 1
 
 
+def test_checkbox_answers_reach_the_coach_as_words_not_python_lists(
+    client, seeded, django_capture_on_commit_callbacks
+):
+    page = ContactPage.objects.get(slug="contact")
+    page.form_fields.create(
+        label="Interested in",
+        field_type="checkboxes",
+        choices="Courses\nCoaching\nGift cards",
+        required=False,
+    )
+    page.form_fields.create(label="Reply by phone", field_type="checkbox", required=False)
+    page.save_revision().publish()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/contact/", {**CONTACT, "interested_in": ["Courses", "Gift cards"]})
+
+    (sent,) = mail.outbox
+    assert "Courses, Gift cards" in sent.body
+    assert "Reply by phone" in sent.body and "No" in sent.body
+    assert "[" not in sent.body and "False" not in sent.body
+
+
 def test_an_invalid_contact_message_re_renders_with_errors_and_sends_nothing(
     client, seeded, django_capture_on_commit_callbacks
 ):

@@ -16,7 +16,7 @@ def send_contact_message(*, submission_id: int) -> None:
     page = submission.page.specific
     data = submission.form_data
     fields = list(page.get_form_fields())
-    answers = [(field.label, data.get(field.clean_name, "")) for field in fields]
+    answers = [(field.label, _answer_text(data.get(field.clean_name))) for field in fields]
     reply_to = [
         data[field.clean_name]
         for field in fields
@@ -29,3 +29,12 @@ def send_contact_message(*, submission_id: int) -> None:
         reply_to=reply_to or None,
         context={"page": page, "answers": answers, "submitted_at": submission.submit_time},
     )
+
+
+def _answer_text(value) -> str:
+    """An answer as the coach reads it: checkbox lists joined, a single checkbox as Yes/No."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
