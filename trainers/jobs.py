@@ -46,4 +46,5 @@ def register() -> None:
         permission="trainers.add_trainer",
         report_template="trainers/admin/trainer_import_report.html",
         start_url_name="trainer_import:upload",
+        exclusive=True,
     )

@@ -17,7 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from website import ratelimits
 from website.jobs.selectors import jobs_recent
-from website.jobs.services import job_start
+from website.jobs.views import JobUploadMixin
 
 from . import selectors
 from .exceptions import (
@@ -311,7 +311,9 @@ class ProfileChangeReviewView(EditView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class TrainerImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class TrainerImportView(
+    JobUploadMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
+):
     """Admin upload of a trainers CSV: the file is checked (type, size, columns), then the same
     all-or-nothing import as `import_trainers` runs as a background job, whose page shows its
     progress and then every row by line number."""
@@ -326,18 +328,10 @@ class TrainerImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
     ]
     template_name = "trainers/admin/trainer_import.html"
     form_class = TrainerImportForm
+    kind = TRAINER_IMPORT
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "recent_jobs": jobs_recent(kind=TRAINER_IMPORT, user=self.request.user),
         }
-
-    def form_valid(self, form):
-        job = job_start(
-            kind=TRAINER_IMPORT,
-            user=self.request.user,
-            data=form.data_bytes,
-            filename=form.cleaned_data["file"].name,
-        )
-        return HttpResponseRedirect(job.get_absolute_url())

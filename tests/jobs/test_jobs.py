@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from website.jobs import registry
-from website.jobs.exceptions import JobFailed, UnknownJobKind
+from website.jobs.exceptions import JobAlreadyRunning, JobFailed, UnknownJobKind
 from website.jobs.models import Job
 from website.jobs.registry import JobResult, register_job_kind
 from website.jobs.services import STALE_AFTER, job_run, job_start, jobs_fail_stale
@@ -44,6 +44,13 @@ def kinds():
         ("test_crash", _crash),
     ):
         register_job_kind(name, label="Count lines", run=run, permission="trainers.add_trainer")
+    register_job_kind(
+        "test_exclusive",
+        label="Count lines alone",
+        run=_count_bytes,
+        permission="trainers.add_trainer",
+        exclusive=True,
+    )
     yield
     registry._kinds.clear()
     registry._kinds.update(saved)
@@ -109,6 +116,59 @@ def test_an_unknown_kind_cannot_be_started(user):
     with pytest.raises(UnknownJobKind):
         job_start(kind="nope", user=user)
     assert Job.objects.count() == 0
+
+
+def test_an_exclusive_kind_refuses_a_second_start_until_the_first_has_finished(user):
+    first = job_start(kind="test_exclusive", user=user, data=b"a\n", filename="a.txt")
+    with pytest.raises(JobAlreadyRunning, match=rf"Count lines alone #{first.pk} is still waiting"):
+        job_start(kind="test_exclusive", user=user, data=b"b\n", filename="b.txt")
+    assert Job.objects.count() == 1
+    # Other kinds are not held up by it.
+    job_start(kind="test_count", user=user)
+    job_start(kind="test_count", user=user)
+
+    assert job_run(job_id=first.pk)
+    second = job_start(kind="test_exclusive", user=user, data=b"b\n", filename="b.txt")
+    assert second.running_exclusive == "test_exclusive"
+    first.refresh_from_db()
+    assert first.running_exclusive is None
+
+
+def test_an_exclusive_job_that_failed_or_went_silent_lets_the_next_one_start(user):
+    failing = job_start(kind="test_exclusive", user=user)  # no input: the work fails
+    assert job_run(job_id=failing.pk)
+    silent = job_start(kind="test_exclusive", user=user)
+    Job.objects.filter(pk=silent.pk).update(
+        status=Job.Status.RUNNING, updated_at=timezone.now() - STALE_AFTER - timedelta(seconds=1)
+    )
+    job_start(kind="test_exclusive", user=user)
+    silent.refresh_from_db()
+    assert silent.status == Job.Status.FAILED and silent.running_exclusive is None
+
+
+def test_two_exclusive_starts_racing_past_the_check_leave_one_job(user, monkeypatch):
+    job_start(kind="test_exclusive", user=user)
+    # The second start's look found nothing (as if both looked at the same moment): the
+    # unique constraint still refuses it, and its stored upload is deleted.
+    monkeypatch.setattr("website.jobs.services.jobs_fail_stale", lambda: 0)
+    real_filter = Job.objects.filter
+    monkeypatch.setattr(
+        Job.objects,
+        "filter",
+        lambda *a, **kw: (
+            real_filter(pk=None) if "running_exclusive" in kw and not a else real_filter(*a, **kw)
+        ),
+    )
+    saved = []
+    storage = storages["private"]
+    real_save = storage.save
+    monkeypatch.setattr(
+        storage, "save", lambda name, content: saved.append(real_save(name, content)) or saved[-1]
+    )
+    with pytest.raises(JobAlreadyRunning):
+        job_start(kind="test_exclusive", user=user, data=b"x", filename="x.txt")
+    assert Job.objects.count() == 1
+    assert saved and not storage.exists(saved[0])
 
 
 def test_a_running_job_whose_worker_went_silent_is_marked_failed(user):

@@ -147,6 +147,17 @@ def test_admin_import_runs_after_the_request_has_answered(admin_client, director
     assert "<progress" in html and "db_worker" in html
 
 
+def test_a_second_admin_import_while_one_is_queued_is_refused_with_a_link(admin_client, directory):
+    _upload(admin_client, IMPORT_CSV)
+    job = Job.objects.get()
+    response = _upload(admin_client, IMPORT_CSV)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Import trainers #{job.pk} is still waiting for a worker" in html
+    assert f'<a href="/admin/jobs/{job.pk}/">See its progress</a>' in html
+    assert Job.objects.count() == 1
+
+
 def test_admin_import_of_a_bad_file_reports_the_problems_by_line_and_imports_nothing(
     admin_client, directory, django_capture_on_commit_callbacks
 ):

@@ -133,6 +133,7 @@ def register() -> None:
         permission=PERMISSION,
         report_template="importers/admin/import_report.html",
         start_url_name="wordpress_import:upload",
+        exclusive=True,
     )
     register_job_kind(
         WOOCOMMERCE_IMPORT,
@@ -141,4 +142,5 @@ def register() -> None:
         permission=PERMISSION,
         report_template="importers/admin/import_report.html",
         start_url_name="woocommerce_import:upload",
+        exclusive=True,
     )

@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -7,10 +6,10 @@ from website.importers.forms import ImportUploadForm
 from website.importers.jobs import PERMISSION, WORDPRESS_IMPORT
 from website.jobs.registry import get_job_kind
 from website.jobs.selectors import jobs_recent
-from website.jobs.services import job_start
+from website.jobs.views import JobUploadMixin
 
 
-class ImportUploadView(WagtailAdminTemplateMixin, FormView):
+class ImportUploadView(JobUploadMixin, WagtailAdminTemplateMixin, FormView):
     """The admin upload of a WordPress or WooCommerce export: checked at once, then imported
     by a background job whose page shows the progress and then the report."""
 
@@ -37,15 +36,8 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
             "recent_jobs": jobs_recent(kind=self.kind, user=self.request.user),
         }
 
-    def form_valid(self, form):
+    def job_params(self, form) -> dict:
         params = {"dry_run": form.cleaned_data["dry_run"]}
         if "episode_category" in form.cleaned_data:
             params["episode_category"] = form.cleaned_data["episode_category"]
-        job = job_start(
-            kind=self.kind,
-            user=self.request.user,
-            data=form.data_bytes,
-            filename=form.cleaned_data["file"].name,
-            params=params,
-        )
-        return HttpResponseRedirect(job.get_absolute_url())
+        return params

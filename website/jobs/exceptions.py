@@ -19,3 +19,16 @@ class JobFailed(JobError):
 class UnknownJobKind(JobError):
     def __init__(self, kind: str):
         super().__init__(f"No job kind {kind!r} is registered.")
+
+
+class JobAlreadyRunning(JobError):
+    """An exclusive kind of job was started while another of its kind is queued or running."""
+
+    def __init__(self, job=None):
+        self.job = job  # None if it finished in the moment between the two
+        what = (
+            f"{job.label} #{job.pk} is still {job.get_status_display().lower()}"
+            if job
+            else ("Another job of this kind has just started")
+        )
+        super().__init__(f"{what}; wait for it to finish, then start the next one.")

@@ -38,6 +38,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The kind's name while a job of an exclusive kind is queued or running, else NULL: the
+    # unique constraint lets only one hold it, on every database, however many start at once.
+    running_exclusive = models.CharField(
+        max_length=50, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -47,6 +52,13 @@ class Job(models.Model):
 
     def get_absolute_url(self):
         return reverse("jobs_detail", kwargs={"pk": self.pk})
+
+    @property
+    def label(self) -> str:
+        from .registry import get_job_kind  # the registry is filled at start-up
+
+        kind = get_job_kind(self.kind)
+        return kind.label if kind else self.kind
 
     @property
     def is_finished(self) -> bool:

@@ -42,6 +42,9 @@ class JobKind:
     report_template: str = "jobs/admin/report.html"
     # Where "start another" leads (an admin URL name), e.g. the upload form.
     start_url_name: str = ""
+    # One at a time: while one is queued or running, starting another is refused (two
+    # imports of the same export side by side would each create what the other creates).
+    exclusive: bool = False
 
 
 _kinds: dict[str, JobKind] = {}
@@ -55,6 +58,7 @@ def register_job_kind(
     permission: str,
     report_template: str = "jobs/admin/report.html",
     start_url_name: str = "",
+    exclusive: bool = False,
 ) -> JobKind:
     """Make a kind of job known under `name` (registering the same name again replaces it)."""
     kind = JobKind(
@@ -64,6 +68,7 @@ def register_job_kind(
         permission=permission,
         report_template=report_template,
         start_url_name=start_url_name,
+        exclusive=exclusive,
     )
     _kinds[name] = kind
     return kind

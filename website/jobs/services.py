@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from .exceptions import JobFailed, UnknownJobKind
+from .exceptions import JobAlreadyRunning, JobFailed, UnknownJobKind
 from .models import Job
 from .registry import get_job_kind
 
@@ -36,22 +36,36 @@ def job_start(
     `data` (an upload) is kept in private storage until the job finishes; `params` must be
     JSON-serialisable. The task is enqueued once the surrounding transaction commits, so the
     worker always finds the row (on the immediate backend of the demo and tests, it runs then).
+    A kind registered `exclusive` raises JobAlreadyRunning while another of it is unfinished.
     """
     from .tasks import run_job  # the task module imports this one
 
-    if get_job_kind(kind) is None:
+    registered = get_job_kind(kind)
+    if registered is None:
         raise UnknownJobKind(kind)
+    if registered.exclusive:
+        jobs_fail_stale()
+        unfinished = Job.objects.filter(running_exclusive=kind).first()
+        if unfinished is not None:
+            raise JobAlreadyRunning(unfinished)
     input_name = ""
     if data is not None:
         safe = get_valid_filename(filename or "upload")[-100:]
         input_name = storages["private"].save(f"jobs/{uuid.uuid4().hex}/{safe}", ContentFile(data))
-    job = Job.objects.create(
-        kind=kind,
-        created_by=user if getattr(user, "pk", None) else None,
-        params=params or {},
-        input_name=input_name,
-        input_label=filename[:255],
-    )
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=kind,
+                created_by=user if getattr(user, "pk", None) else None,
+                params=params or {},
+                input_name=input_name,
+                input_label=filename[:255],
+                running_exclusive=kind if registered.exclusive else None,
+            )
+    except IntegrityError:  # another start of the same exclusive kind won the race
+        if input_name:
+            storages["private"].delete(input_name)
+        raise JobAlreadyRunning(Job.objects.filter(running_exclusive=kind).first()) from None
     transaction.on_commit(lambda: run_job.enqueue(job_id=job.pk))
     return job
 
@@ -117,6 +131,7 @@ def job_run(*, job_id: int) -> bool:
         status=status,
         message=message,
         report=report,
+        running_exclusive=None,
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
@@ -144,5 +159,6 @@ def jobs_fail_stale(*, now=None) -> int:
             "The worker running this job stopped responding (see its last update). What it "
             "did in one transaction was rolled back; start it again."
         ),
+        running_exclusive=None,
         finished_at=now,
     )

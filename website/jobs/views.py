@@ -1,16 +1,17 @@
 """A job's admin page (progress bar, then its report) and the JSON it polls."""
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .exceptions import JobAlreadyRunning
 from .models import Job
 from .registry import get_job_kind
 from .selectors import job_visible_to
-from .services import STALE_AFTER, jobs_fail_stale
+from .services import STALE_AFTER, job_start, jobs_fail_stale
 
 
 def _job_for(request, pk: int) -> Job:
@@ -36,6 +37,33 @@ def job_state(job: Job) -> dict:
         "updated_at": timezone.localtime(job.updated_at).isoformat(),
         "updated_time": timezone.localtime(job.updated_at).strftime("%H:%M:%S"),
     }
+
+
+class JobUploadMixin:
+    """For an admin FormView whose valid upload (a JobUploadForm) starts a job of `kind`: it
+    goes to the job's page, or, if an exclusive job of that kind is unfinished, back to the
+    form saying so, with a link to that job."""
+
+    kind: str
+
+    def job_params(self, form) -> dict:
+        return {}
+
+    def form_valid(self, form):
+        try:
+            job = job_start(
+                kind=self.kind,
+                user=self.request.user,
+                data=form.data_bytes,
+                filename=form.cleaned_data["file"].name,
+                params=self.job_params(form),
+            )
+        except JobAlreadyRunning as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(
+                self.get_context_data(form=form, already_running=exc.job)
+            )
+        return HttpResponseRedirect(job.get_absolute_url())
 
 
 class JobDetailView(WagtailAdminTemplateMixin, TemplateView):
