@@ -221,9 +221,12 @@ def order_refund(
 
 def order_dispute_open(*, order: Order) -> bool:
     """A payment dispute (chargeback) opened: suspend the order's enrollments and freeze the
-    cards it gave, once. Returns False (changing nothing) when it is not fulfilled or
-    already disputed."""
+    cards it gave, once. A dispute that arrives before the payment's success event proves
+    the payment (as a refund does), so the order is fulfilled first, then suspended. Returns
+    False (changing nothing) when it could not be fulfilled or is already disputed."""
     with transaction.atomic():
+        if order.status in PAYABLE:
+            order_fulfil(order=order)
         opened = (
             Order.objects.filter(pk=order.pk, status__in=REFUNDABLE)
             .exclude(dispute_status=Order.DisputeStatus.OPEN)

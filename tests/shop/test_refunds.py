@@ -499,6 +499,35 @@ def test_a_won_dispute_restores_the_course_and_the_reward(
     assert reward.is_active and reward.frozen_at is None
 
 
+def test_a_dispute_that_arrives_before_the_payment_event_proves_payment_and_suspends(
+    post, stripe_settings, user, course, promotion
+):
+    # Stripe does not promise the order of events: the chargeback may be the first we hear
+    # of the payment. It proves the money arrived, so the order is paid, then suspended.
+    order = Order.objects.create(
+        user=user,
+        email=user.email,
+        subtotal_cents=14900,
+        total_cents=14900,
+        currency="USD",
+        gateway="stripe",
+        gateway_reference="pi_test_1",
+    )
+    order.lines.create(course=course, title=course.title, unit_price_cents=14900)
+    post(stripe_events.event("charge.dispute.created", _dispute(order, status="needs_response")))
+    order.refresh_from_db()
+    assert (order.status, order.dispute_status) == (Order.Status.PAID, Order.DisputeStatus.OPEN)
+    assert _active_courses(user) == set()
+    assert _reward(order).frozen_at is not None
+
+    post(stripe_events.event("payment_intent.succeeded", stripe_events.payment_intent(order)))
+    assert _active_courses(user) == set()  # the late success grants nothing while disputed
+
+    post(stripe_events.event("charge.dispute.closed", _dispute(order, status="won")))
+    assert _active_courses(user) == {"The Balance Gym"}
+    assert _reward(order).frozen_at is None
+
+
 def test_a_dispute_event_with_a_forged_signature_changes_nothing(
     post, stripe_settings, user, course, promotion
 ):
