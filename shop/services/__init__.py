@@ -52,6 +52,7 @@ from shop.services.memberships import (
     membership_owner,
     membership_set_cancel_at_period_end,
     membership_start,
+    memberships_end_for_refunded_order,
     memberships_send_ending_notices,
     plan_check_subscribable,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "membership_owner",
     "membership_set_cancel_at_period_end",
     "membership_start",
+    "memberships_end_for_refunded_order",
     "memberships_send_ending_notices",
     "order_apply_payment",
     "order_cancel",

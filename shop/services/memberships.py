@@ -377,3 +377,16 @@ def memberships_send_ending_notices(*, now: datetime | None = None) -> int:
 def membership_owner(*, membership_id: int, user: AbstractBaseUser) -> Membership | None:
     """The user's own membership by id (None for anyone else's)."""
     return Membership.objects.filter(pk=membership_id, user=user).select_related("plan").first()
+
+
+def memberships_end_for_refunded_order(*, order: Order) -> int:
+    """A full refund of a membership's first payment ends the membership now (access with
+    it) and marks that invoice refunded; a repeat changes nothing. Returns how many ended."""
+    now = timezone.now()
+    MembershipInvoice.objects.filter(
+        gateway_reference=f"order-{order.number}", refunded_at__isnull=True
+    ).update(refunded_cents=F("amount_cents"), refunded_at=now)
+    return sum(
+        membership_cancel(membership=membership, at=now)
+        for membership in Membership.objects.filter(order=order)
+    )

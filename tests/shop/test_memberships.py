@@ -26,6 +26,7 @@ from shop.services import (
     membership_set_cancel_at_period_end,
     memberships_send_ending_notices,
     order_apply_payment,
+    order_refund,
 )
 from tests.shop.factories import MembershipPlanFactory, subscribe_and_pay
 
@@ -321,3 +322,15 @@ def test_the_plans_page_to_paid_membership_through_cart_and_test_payment(
     page = response.content.decode()
     assert "Active" in page and "Next charge" in page and "$29.00" in page
     assert Membership.objects.get().user == user
+
+
+def test_a_full_refund_of_the_first_payment_ends_the_membership_and_its_access(
+    user, plan, paid_lesson, django_capture_on_commit_callbacks
+):
+    order = subscribe_and_pay(user, plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=order, amount_cents=None, reason="requested", gateway=TestGateway())
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.CANCELED
+    assert membership.invoices.get().refunded_cents == 2900
+    assert not lesson_is_open_to(user=user, lesson=paid_lesson)
