@@ -212,3 +212,11 @@ class MembershipCheckedOutAlone(MembershipError):
 class MembershipNotChangeable(MembershipError):
     def __init__(self, reason: str):
         super().__init__(reason)
+
+
+class MembershipNotBillable(MembershipError):
+    def __init__(self):
+        super().__init__(
+            "Memberships cannot be bought with this site's payment provider yet. "
+            "Nothing was charged."
+        )

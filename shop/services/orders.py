@@ -29,6 +29,7 @@ from shop.exceptions import (
     GatewayError,
     GiftCardError,
     MembershipError,
+    MembershipNotBillable,
     OrderNotPayable,
 )
 from shop.models import (
@@ -226,8 +227,9 @@ def _cancel_at_gateway(*, number: str, gateway_name: str, reference: str) -> Non
 def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentState:
     """Open (or reopen) the order's payment with the gateway: one payment per order, ever.
 
-    Raises OrderNotPayable when the order is no longer pending, GatewayError when the
-    provider fails.
+    Raises OrderNotPayable when the order is no longer pending, MembershipNotBillable for a
+    membership on a gateway that cannot bill its renewals, GatewayError when the provider
+    fails.
     """
     if order.status != Order.Status.PENDING:
         raise OrderNotPayable(order.number)
@@ -236,6 +238,9 @@ def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentStat
     plan_line = order.lines.filter(plan__isnull=False).select_related("plan").first()
     if plan_line is not None and gateway.subscribes_at_provider:
         return _order_start_subscription(order=order, line=plan_line, gateway=gateway)
+    if plan_line is not None and not gateway.offers_test_payment_page:
+        # A one-off payment would buy a first period that nothing ever renews.
+        raise MembershipNotBillable()
     state = gateway.create_payment(
         PaymentRequest(
             order_number=order.number,
@@ -297,6 +302,9 @@ def checkout_start(
     An order with nothing to pay (a 100% coupon) is fulfilled at once, without a gateway;
     the payment is then None.
     """
+    billable = gateway.subscribes_at_provider or gateway.offers_test_payment_page
+    if not billable and CartPlanLine.objects.filter(cart=cart).exists():
+        raise MembershipNotBillable()
     order = order_place(cart=cart, user=user)
     if order.total_cents == 0:
         Order.objects.filter(pk=order.pk).update(gateway="none")

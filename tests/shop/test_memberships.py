@@ -14,8 +14,9 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from courses.selectors import lesson_is_open_to
-from shop.exceptions import MembershipCheckedOutAlone
+from shop.exceptions import MembershipCheckedOutAlone, MembershipNotBillable
 from shop.models import CartPlanLine, Coupon, Membership, MembershipInvoice, Order, add_interval
+from shop.payments import get_gateway
 from shop.payments.local import TestGateway
 from shop.services import (
     cart_add_course,
@@ -334,3 +335,13 @@ def test_a_full_refund_of_the_first_payment_ends_the_membership_and_its_access(
     assert membership.status == Membership.Status.CANCELED
     assert membership.invoices.get().refunded_cents == 2900
     assert not lesson_is_open_to(user=user, lesson=paid_lesson)
+
+
+def test_a_gateway_that_cannot_bill_renewals_refuses_a_membership_before_any_order(
+    user, plan, stripe_settings
+):
+    cart = cart_get_or_create(user=user, token=None)
+    cart_add_plan(cart=cart, plan=plan, user=user)
+    with pytest.raises(MembershipNotBillable):
+        checkout_start(cart=cart, user=user, gateway=get_gateway())
+    assert not Order.objects.exists()
