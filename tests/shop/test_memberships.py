@@ -345,3 +345,12 @@ def test_a_gateway_that_cannot_bill_renewals_refuses_a_membership_before_any_ord
     with pytest.raises(MembershipNotBillable):
         checkout_start(cart=cart, user=user, gateway=get_gateway())
     assert not Order.objects.exists()
+
+
+def test_logging_in_keeps_the_membership_put_in_the_cart_before(client, user, plan):
+    client.post(reverse("shop:cart_add_plan"), {"plan": plan.pk})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert CartPlanLine.objects.get().cart.user == user
