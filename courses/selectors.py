@@ -21,6 +21,7 @@ from courses.models import (
     Module,
     Testimonial,
 )
+from shop.models import Membership
 
 Visitor = AbstractBaseUser | AnonymousUser
 
@@ -38,7 +39,8 @@ def user_is_enrolled(*, user: Visitor, course: CoursePage) -> bool:
 
 
 def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
-    """A lesson is open to everyone when it is a free preview, otherwise only to the enrolled.
+    """A lesson is open to everyone when it is a free preview, otherwise only to the enrolled
+    and to members whose membership gives access now to a plan granting the course.
 
     Editors (anyone who may use the Wagtail admin) see every lesson, so they can preview
     and check the courses they make.
@@ -49,9 +51,10 @@ def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
         return False
     if user.has_perm("wagtailadmin.access_admin"):
         return True
-    return Enrollment.objects.filter(
-        user=user, course__pk=lesson.get_parent().pk, revoked_at__isnull=True
-    ).exists()
+    course_id = lesson.get_parent().pk
+    if Enrollment.objects.filter(user=user, course__pk=course_id, revoked_at__isnull=True).exists():
+        return True
+    return Membership.objects.filter(user=user).granting_course(course_id).exists()
 
 
 def lesson_is_completed(*, user: Visitor, lesson: LessonPage) -> bool:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from shop.models import GiftCard, Order
+from shop.models import GiftCard, Membership, Order
 from shop.selectors import order_gift_card_credits
 from website.absolute_urls import absolute_url
 from website.emails import send_branded_email
@@ -42,4 +42,26 @@ def send_gift_card_email_now(*, card_id: int) -> None:
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}You have received a Coachhouse gift card",
         to=[card.recipient_email],
         context={"card": card, "claim_url": claim_url, "buyer": buyer},
+    )
+
+
+MEMBERSHIP_SUBJECTS = {
+    "payment_failed": "Your {plan} membership payment failed",
+    "access_ending": "Your {plan} membership ends soon: update your payment",
+}
+
+
+def send_membership_email_now(*, membership_id: int, kind: str) -> None:
+    """A dunning e-mail: the renewal failed (access kept until the grace period ends), or
+    access ends soon; both link to My account → Membership."""
+    membership = Membership.objects.select_related("plan", "user").get(pk=membership_id)
+    subject = MEMBERSHIP_SUBJECTS[kind].format(plan=membership.plan.name)
+    send_branded_email(
+        template=f"shop/emails/membership_{kind}",
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        to=[membership.user.email],
+        context={
+            "membership": membership,
+            "account_url": absolute_url(reverse("shop:membership_account")),
+        },
     )

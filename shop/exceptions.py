@@ -179,3 +179,44 @@ class GiftCardFrozen(GiftCardError):
 
 class RefundRefused(ShopError):
     """Nothing (or not that much) may be refunded; the message is for the shop manager."""
+
+
+# Memberships ---------------------------------------------------------------
+
+
+class MembershipError(ShopError):
+    """A membership cannot be bought or changed now; the message says why."""
+
+
+class PlanNotAvailable(MembershipError):
+    def __init__(self, name: str):
+        super().__init__(f"The “{name}” membership is not on sale right now.")
+
+
+class MembershipAlreadyActive(MembershipError):
+    def __init__(self, name: str):
+        super().__init__(
+            f"You are already a member on the “{name}” plan. "
+            "See My account → Membership to change or cancel it."
+        )
+
+
+class MembershipCheckedOutAlone(MembershipError):
+    def __init__(self):
+        super().__init__(
+            "A membership is checked out on its own: please buy the other items in your cart "
+            "first (or remove the membership), then subscribe."
+        )
+
+
+class MembershipNotChangeable(MembershipError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+
+
+class MembershipNotBillable(MembershipError):
+    def __init__(self):
+        super().__init__(
+            "Memberships cannot be bought with this site's payment provider yet. "
+            "Nothing was charged."
+        )

@@ -7,7 +7,11 @@ from django_tasks import default_task_backend, task
 
 # A module import, not names: shop.services enqueues these tasks and imports this module.
 from shop import services
-from shop.emails import send_gift_card_email_now, send_order_email_now
+from shop.emails import (
+    send_gift_card_email_now,
+    send_membership_email_now,
+    send_order_email_now,
+)
 from shop.models import Order
 from shop.payments import get_gateway
 
@@ -56,3 +60,15 @@ def refund_unfulfilled_order(*, order_id: int) -> None:
     order = Order.objects.filter(pk=order_id).first()
     if order is not None:
         services.order_refund_unfulfilled(order=order, gateway=get_gateway())
+
+
+@task()
+def send_membership_email(*, membership_id: int, kind: str) -> None:
+    """Dunning: "payment_failed" (access kept for the grace period) or "access_ending"."""
+    send_membership_email_now(membership_id=membership_id, kind=kind)
+
+
+@task()
+def send_membership_ending_notices() -> None:
+    """E-mail members whose grace period is about to run out (each once)."""
+    services.memberships_send_ending_notices()

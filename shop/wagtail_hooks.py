@@ -4,11 +4,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from shop.models import GiftCard, Order
+from shop.models import GiftCard, Membership, Order
+from shop.views.memberships import members_only_gate
 from shop.viewsets import GiftCardLiabilityView, ShopViewSetGroup, ViewOnlyPermissionPolicy
 from shop.viewsets.audit import register_shop_log_actions
 
 register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
+register_permission_policy(Membership, ViewOnlyPermissionPolicy(Membership))
 
 
 @hooks.register("register_admin_viewset")
@@ -17,6 +19,8 @@ def register_shop_admin():
 
 
 hooks.register("register_log_actions", register_shop_log_actions)
+# Outside Wagtail's own view-restriction check (order -1 wraps it), so it runs first.
+hooks.register("on_serve_page", members_only_gate, order=-1)
 
 
 @hooks.register("register_admin_urls")

@@ -387,6 +387,10 @@ if _currency_decimals != 2:
 SHOP_REFUND_WINDOW_DAYS = _read("SHOP_REFUND_WINDOW_DAYS", env.int, 14)
 if SHOP_REFUND_WINDOW_DAYS < 0:
     raise ImproperlyConfigured("Environment variable SHOP_REFUND_WINDOW_DAYS must be 0 or more")
+# How long a member whose renewal failed keeps access while the payment is retried.
+MEMBERSHIP_GRACE_DAYS = _read("MEMBERSHIP_GRACE_DAYS", env.int, 7)
+if MEMBERSHIP_GRACE_DAYS < 0:
+    raise ImproperlyConfigured("Environment variable MEMBERSHIP_GRACE_DAYS must be 0 or more")
 
 # Files ----------------------------------------------------------------------
 

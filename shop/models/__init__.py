@@ -1,7 +1,7 @@
 """The store's models, one module per sub-domain: carts, coupons, orders, gift cards and
 promotions. All live in the `shop` app; import them from here."""
 
-from shop.models.carts import Cart, CartGiftCardLine, CartLine
+from shop.models.carts import Cart, CartGiftCardLine, CartLine, CartPlanLine
 from shop.models.coupons import Coupon, CouponRedemption
 from shop.models.gift_cards import (
     GIFT_CARD_CODE_ALPHABET,
@@ -13,6 +13,12 @@ from shop.models.gift_cards import (
     format_gift_card_code,
     new_gift_card_code,
     normalise_gift_card_code,
+)
+from shop.models.memberships import (
+    Membership,
+    MembershipInvoice,
+    MembershipPlan,
+    add_interval,
 )
 from shop.models.orders import (
     ORDER_NUMBER_ALPHABET,
@@ -30,16 +36,21 @@ __all__ = [
     "Cart",
     "CartGiftCardLine",
     "CartLine",
+    "CartPlanLine",
     "Coupon",
     "CouponRedemption",
     "GiftCard",
     "GiftCardDenomination",
     "GiftCardTransaction",
+    "Membership",
+    "MembershipInvoice",
+    "MembershipPlan",
     "Order",
     "OrderGiftCard",
     "OrderLine",
     "PaymentEvent",
     "Promotion",
+    "add_interval",
     "format_gift_card_code",
     "new_gift_card_code",
     "new_order_number",

@@ -73,3 +73,14 @@ class CartGiftCardLine(models.Model):
     @property
     def total_cents(self) -> int:
         return self.denomination.amount_cents * self.quantity
+
+
+class CartPlanLine(models.Model):
+    """A membership plan in a cart: at most one per cart, always checked out on its own."""
+
+    cart = models.OneToOneField(Cart, on_delete=models.CASCADE, related_name="plan_line")
+    plan = models.ForeignKey("shop.MembershipPlan", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.plan)

@@ -19,6 +19,19 @@ class Coupon(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     amount_off_cents = models.PositiveIntegerField("amount off", null=True, blank=True)
+
+    class Duration(models.TextChoices):
+        ONCE = "once", "First payment only"
+        FOREVER = "forever", "Every payment"
+
+    # For memberships: whether renewals get the discount too (courses are paid once anyway).
+    duration = models.CharField(
+        "on memberships",
+        max_length=10,
+        choices=Duration.choices,
+        default=Duration.ONCE,
+        help_text="Whether a membership's renewals get the discount too, or only its first.",
+    )
     minimum_subtotal_cents = models.PositiveIntegerField("minimum subtotal", default=0)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)

@@ -63,6 +63,8 @@ class Order(models.Model):
     gateway = models.CharField(max_length=20)
     gateway_reference = models.CharField(max_length=255, blank=True, db_index=True)
     gateway_charge = models.CharField(max_length=255, blank=True)
+    # A membership order: the provider's subscription whose first invoice this order pays.
+    gateway_subscription = models.CharField(max_length=255, blank=True, db_index=True)
     failure_message = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -125,6 +127,13 @@ class OrderLine(models.Model):
     course = models.ForeignKey(
         "courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A membership line: the plan subscribed to (the price is the first period's).
+    plan = models.ForeignKey(
+        "shop.MembershipPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # … and what each renewal charges (its price then, less a "forever" coupon's discount).
+    plan_price_cents = models.PositiveIntegerField(default=0)
+    recurring_cents = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=255)
     unit_price_cents = models.PositiveBigIntegerField()
     quantity = models.PositiveSmallIntegerField(default=1)
@@ -153,6 +162,9 @@ class PaymentEvent(models.Model):
     event_type = models.CharField(max_length=100)
     order = models.ForeignKey(
         Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    membership = models.ForeignKey(
+        "shop.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
     received_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ these dataclasses. Amounts are integer cents.
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 PaymentStatus = Literal["pending", "succeeded", "failed", "canceled"]
@@ -47,18 +48,78 @@ class RefundState:
     status: RefundStatus
 
 
+SubscriptionStatus = Literal["incomplete", "trialing", "active", "past_due", "canceled"]
+InvoiceStatus = Literal["open", "paid", "failed"]
+
+
+@dataclass(frozen=True)
+class SubscriptionRequest:
+    """A membership to open at the provider: a customer for `email`, one plan item whose
+    first invoice charges `first_cents` and later ones `recurring_cents`, every `interval`."""
+
+    order_number: str
+    email: str
+    plan_name: str
+    plan_product: str
+    interval: str
+    price_cents: int
+    first_cents: int
+    recurring_cents: int
+    trial_days: int
+    currency: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class SubscriptionState:
+    """A subscription as the provider sees it now; `payment` is its first invoice's payment
+    when the provider opened one (what the Payment Element confirms)."""
+
+    reference: str
+    customer: str
+    status: SubscriptionStatus
+    current_period_end: datetime | None
+    cancel_at_period_end: bool = False
+    canceled_at: datetime | None = None
+    order_number: str = ""
+    product: str = ""
+    payment: PaymentState | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceState:
+    """One charge of a subscription: the period it pays for and whether it was paid."""
+
+    reference: str
+    subscription: str
+    customer: str
+    status: InvoiceStatus
+    amount_cents: int
+    period_start: datetime
+    period_end: datetime
+    paid_at: datetime | None = None
+    receipt_url: str = ""
+    order_number: str = ""
+    payment_reference: str = ""
+    failure_message: str = ""
+
+
 @dataclass(frozen=True)
 class WebhookEvent:
     """A verified provider event: its id (for de-duplication), type and the payment it concerns.
 
     For a dispute (chargeback) event, `dispute_status` is the provider's status of it
-    ("lost", "won", …); otherwise "".
+    ("lost", "won", …); otherwise "". Subscription and invoice events carry those objects
+    and `created`, when the provider made the event (older events never undo newer ones).
     """
 
     id: str
     type: str
     payment: PaymentState
     dispute_status: str = ""
+    created: datetime | None = None
+    subscription: SubscriptionState | None = None
+    invoice: InvoiceState | None = None
 
 
 class WebhookInvalid(Exception):
@@ -101,6 +162,18 @@ class PaymentGateway(ABC):
 
         Raises GatewayError when the provider refuses or cannot be reached.
         """
+
+    #: Memberships are billed by the provider (a subscription); otherwise the store bills
+    #: renewals itself through `settle_test_payment`-style local charges (the demo).
+    subscribes_at_provider: bool = False
+
+    def create_subscription(self, request: SubscriptionRequest) -> SubscriptionState:
+        """Open the membership's subscription; the same request opens no second one."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
+
+    def cancel_subscription(self, *, reference: str, at_period_end: bool) -> SubscriptionState:
+        """Stop renewing (at the period's end) or end it now; raises GatewayError if refused."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
 
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Verify and read one provider event, or raise WebhookInvalid."""

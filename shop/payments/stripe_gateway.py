@@ -6,18 +6,22 @@ dataclasses here; nothing else handles them.
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
 
 from shop.exceptions import GatewayError
 from shop.payments.base import (
+    InvoiceState,
     PaymentGateway,
     PaymentRequest,
     PaymentState,
     PaymentStatus,
     RefundState,
     RefundStatus,
+    SubscriptionState,
+    SubscriptionStatus,
     WebhookEvent,
     WebhookInvalid,
 )
@@ -177,6 +181,67 @@ def payment_state_from_dispute(dispute: dict) -> PaymentState:
     )
 
 
+def _timestamp(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(value), tz=UTC) if value else None
+
+
+# Stripe's subscription statuses as a membership's.
+SUBSCRIPTION_STATUSES: dict[str, SubscriptionStatus] = {
+    "incomplete": "incomplete",
+    "incomplete_expired": "canceled",
+    "trialing": "trialing",
+    "active": "active",
+    "past_due": "past_due",
+    "unpaid": "past_due",
+    "paused": "past_due",
+    "canceled": "canceled",
+}
+
+
+def subscription_state_from_subscription(subscription: dict) -> SubscriptionState:
+    """A Subscription (as a plain dict) as the store's `SubscriptionState`.
+
+    The period end is on the subscription in older API versions and on its item in newer ones.
+    """
+    items = (subscription.get("items") or {}).get("data") or [{}]
+    period_end = subscription.get("current_period_end") or items[0].get("current_period_end")
+    customer = subscription.get("customer") or ""
+    return SubscriptionState(
+        reference=subscription["id"],
+        customer=customer.get("id", "") if isinstance(customer, dict) else customer,
+        status=SUBSCRIPTION_STATUSES.get(subscription.get("status", ""), "incomplete"),
+        current_period_end=_timestamp(period_end),
+        cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
+        canceled_at=_timestamp(subscription.get("canceled_at") or subscription.get("ended_at")),
+        order_number=(subscription.get("metadata") or {}).get("order_number", ""),
+    )
+
+
+def invoice_state_from_invoice(invoice: dict, *, failed: bool = False) -> InvoiceState:
+    """An Invoice (as a plain dict) as the store's `InvoiceState`: the period is its line's
+    (the service period it pays for), the subscription as older or newer API versions put it."""
+    line = ((invoice.get("lines") or {}).get("data") or [{}])[0]
+    period = line.get("period") or {}
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    subscription = invoice.get("subscription") or details.get("subscription") or ""
+    metadata = invoice.get("subscription_details", details).get("metadata") or {}
+    paid = invoice.get("status") == "paid"
+    intent = invoice.get("payment_intent") or ""
+    return InvoiceState(
+        reference=invoice["id"],
+        subscription=subscription.get("id", "") if isinstance(subscription, dict) else subscription,
+        customer=str(invoice.get("customer") or ""),
+        status="paid" if paid else ("failed" if failed else "open"),
+        amount_cents=int(invoice.get("amount_paid") if paid else invoice.get("amount_due") or 0),
+        period_start=_timestamp(period.get("start") or invoice.get("period_start")),
+        period_end=_timestamp(period.get("end") or invoice.get("period_end")),
+        paid_at=_timestamp((invoice.get("status_transitions") or {}).get("paid_at")),
+        receipt_url=invoice.get("hosted_invoice_url") or "",
+        order_number=metadata.get("order_number", ""),
+        payment_reference=intent.get("id", "") if isinstance(intent, dict) else intent,
+    )
+
+
 def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> WebhookEvent:
     """Verify `Stripe-Signature` against the endpoint secret, then read the event.
 
@@ -189,6 +254,13 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
         event = json.loads(payload)
         obj = event["data"]["object"]
         dispute_status = ""
+        subscription, invoice = None, None
+        if obj.get("object") == "subscription":
+            subscription = subscription_state_from_subscription(obj)
+        elif obj.get("object") == "invoice":
+            invoice = invoice_state_from_invoice(
+                obj, failed=event["type"] == "invoice.payment_failed"
+            )
         if obj.get("object") == "charge":
             payment = payment_state_from_charge(obj)
         elif obj.get("object") == "payment_intent":
@@ -199,7 +271,13 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
         else:
             payment = PaymentState(reference="", status="pending", amount_cents=0)
         return WebhookEvent(
-            id=event["id"], type=event["type"], payment=payment, dispute_status=dispute_status
+            id=event["id"],
+            type=event["type"],
+            payment=payment,
+            dispute_status=dispute_status,
+            created=_timestamp(event.get("created")),
+            subscription=subscription,
+            invoice=invoice,
         )
     except stripe.SignatureVerificationError as exc:
         raise WebhookInvalid(str(exc)) from exc

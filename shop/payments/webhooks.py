@@ -9,10 +9,21 @@ import logging
 from collections.abc import Callable, Mapping
 
 from django.db import transaction
+from django.utils import timezone
 
-from shop.models import Order, PaymentEvent
-from shop.payments.base import PaymentGateway, PaymentState, WebhookEvent, WebhookInvalid
+from shop.models import Membership, Order, PaymentEvent
+from shop.payments.base import (
+    PaymentGateway,
+    PaymentState,
+    SubscriptionState,
+    WebhookEvent,
+    WebhookInvalid,
+)
 from shop.services import (
+    PAYABLE,
+    membership_apply_invoice,
+    membership_apply_subscription,
+    membership_for_subscription,
     order_apply_payment,
     order_dispute_close,
     order_dispute_open,
@@ -51,6 +62,60 @@ HANDLERS: dict[str, Callable[..., None]] = {
 }
 
 
+# Subscription and invoice events: the membership's state, in any order, each once.
+MEMBERSHIP_EVENTS = {
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "invoice.paid",
+    "invoice.payment_failed",
+}
+
+
+def _membership_event(event: WebhookEvent, *, gateway_name: str) -> str:
+    """Apply a subscription or invoice event to its membership (created from its checkout
+    order if the events come first); a stranger's subscription is only recorded."""
+    at = event.created or timezone.now()
+    if event.subscription is not None:
+        membership = membership_for_subscription(
+            subscription=event.subscription, gateway=gateway_name
+        )
+        if membership is None:
+            return "unknown subscription"
+        membership_apply_subscription(membership=membership, subscription=event.subscription, at=at)
+        return "handled"
+    invoice = event.invoice
+    if not invoice.subscription:
+        return "unknown subscription"
+    # Before the subscription's own events: its checkout order names the membership.
+    membership = membership_for_subscription(
+        subscription=SubscriptionState(
+            reference=invoice.subscription,
+            customer=invoice.customer,
+            status="incomplete",
+            current_period_end=invoice.period_start,
+            order_number=invoice.order_number,
+        ),
+        gateway=gateway_name,
+    )
+    if membership is None:
+        return "unknown subscription"
+    order = membership.order
+    if invoice.status == "paid" and order is not None and order.status in PAYABLE:
+        # The first invoice pays the checkout order: fulfil it as its payment would.
+        order_apply_payment(
+            order=order,
+            payment=PaymentState(
+                reference=invoice.payment_reference or order.gateway_reference,
+                status="succeeded",
+                amount_cents=invoice.amount_cents,
+                order_number=order.number,
+            ),
+        )
+    membership_apply_invoice(membership=membership, invoice=invoice)
+    return "handled"
+
+
 def _order_for_payment(payment: PaymentState) -> Order | None:
     if payment.order_number:
         order = Order.objects.filter(number=payment.order_number).first()
@@ -78,6 +143,18 @@ def payment_event_process(*, event: WebhookEvent) -> str:
     )
     if not created:
         return "duplicate"
+    if event.type in MEMBERSHIP_EVENTS and (event.subscription or event.invoice):
+        result = _membership_event(event, gateway_name="stripe")
+        subscription = (
+            event.subscription.reference if event.subscription else event.invoice.subscription
+        )
+        if result != "handled":
+            logger.warning("Event %s names no known subscription (%s)", event.id, subscription)
+        if subscription:
+            PaymentEvent.objects.filter(event_id=event.id).update(
+                membership=Membership.objects.filter(gateway_subscription=subscription).first()
+            )
+        return result
     handler = HANDLERS.get(event.type)
     if handler is None:
         return "ignored"

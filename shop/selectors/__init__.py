@@ -27,6 +27,14 @@ from shop.selectors.gift_cards import (
     gift_cards_for,
     order_gift_card_credits,
 )
+from shop.selectors.memberships import (
+    membership_running,
+    memberships_for,
+    plan_discount_cents,
+    plan_first_payment_cents,
+    plans_on_sale,
+    user_is_member,
+)
 from shop.selectors.orders import (
     OrderDetail,
     OrderHistoryEntry,
@@ -83,6 +91,8 @@ __all__ = [
     "gift_card_offers_for_cart",
     "gift_card_uses_for_cart",
     "gift_cards_for",
+    "membership_running",
+    "memberships_for",
     "order_admin_detail",
     "order_card_credits",
     "order_cards_given",
@@ -92,6 +102,9 @@ __all__ = [
     "order_refund_preview",
     "order_refundable",
     "orders_for",
+    "plan_discount_cents",
+    "plan_first_payment_cents",
+    "plans_on_sale",
     "promotion_banner",
     "promotion_for_course",
     "promotion_reward_warning",
@@ -100,4 +113,5 @@ __all__ = [
     "promotions_running",
     "refund_card_withhold_cents",
     "refund_is_full",
+    "user_is_member",
 ]

@@ -10,10 +10,19 @@ from django.db.models import Count, F, Sum
 
 from courses.models import CoursePage
 from courses.selectors import Visitor, owned_course_ids
-from shop.exceptions import CartTooLarge, CouponError
-from shop.models import Cart, CartGiftCardLine, CartLine, Coupon, Promotion
+from shop.exceptions import CartTooLarge, CouponError, MembershipCheckedOutAlone
+from shop.models import (
+    Cart,
+    CartGiftCardLine,
+    CartLine,
+    CartPlanLine,
+    Coupon,
+    MembershipPlan,
+    Promotion,
+)
 from shop.selectors.coupons import coupon_discount_cents, coupon_refusal
 from shop.selectors.gift_cards import GiftCardUse, gift_card_uses_for_cart
+from shop.selectors.memberships import plan_first_payment_cents
 from shop.selectors.promotions import promotions_earned
 
 # The cookie that names an anonymous visitor's cart by its random token.
@@ -49,9 +58,11 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
     cards = CartGiftCardLine.objects.filter(cart=cart).aggregate(
         count=Sum("quantity"), subtotal=Sum(F("quantity") * F("denomination__amount_cents"))
     )
+    plan_line = CartPlanLine.objects.filter(cart=cart).select_related("plan").first()
+    plan_cents = plan_first_payment_cents(plan=plan_line.plan) if plan_line else 0
     return CartSummary(
-        count=row["count"] + (cards["count"] or 0),
-        subtotal_cents=(row["subtotal"] or 0) + (cards["subtotal"] or 0),
+        count=row["count"] + (cards["count"] or 0) + (1 if plan_line else 0),
+        subtotal_cents=(row["subtotal"] or 0) + (cards["subtotal"] or 0) + plan_cents,
     )
 
 
@@ -80,10 +91,25 @@ class CartTotals:
     gift_card_lines: list[CartGiftCardLine] = field(default_factory=list)
     gift_card_uses: list[GiftCardUse] = field(default_factory=list)
     promotions: list[Promotion] = field(default_factory=list)
+    # A membership plan and what subscribing charges today (0 during a free trial).
+    plan: MembershipPlan | None = None
+    plan_cents: int = 0
 
     @property
     def count(self) -> int:
-        return len(self.courses) + sum(line.quantity for line in self.gift_card_lines)
+        return (
+            len(self.courses)
+            + sum(line.quantity for line in self.gift_card_lines)
+            + (1 if self.plan else 0)
+        )
+
+    @property
+    def plan_error(self) -> MembershipCheckedOutAlone | None:
+        """Set when a membership shares the cart with anything else (checkout refuses it):
+        its payment recurs, the other items' does not."""
+        if self.plan is not None and (self.courses or self.gift_card_lines):
+            return MembershipCheckedOutAlone()
+        return None
 
     @property
     def size_error(self) -> CartTooLarge | None:
@@ -102,6 +128,8 @@ class CartTotals:
             for line in self.gift_card_lines
         ]
         parts += [f"card:{use.card.pk}:{use.amount_cents}" for use in self.gift_card_uses]
+        if self.plan is not None:
+            parts.append(f"plan:{self.plan.pk}:{self.plan_cents}:{self.plan.price_cents}")
         parts.append(f"coupon:{self.coupon.pk if self.coupon and not self.coupon_error else ''}")
         parts.append(f"total:{self.total_cents}")
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -120,15 +148,27 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
     gift_card_lines = list(
         CartGiftCardLine.objects.filter(cart=cart).select_related("denomination")
     )
+    plan_line = CartPlanLine.objects.filter(cart=cart).select_related("plan").first()
+    plan = plan_line.plan if plan_line else None
+    plan_cents = plan_first_payment_cents(plan=plan) if plan else 0
     courses_cents = sum(course.price_cents for course in courses)
-    subtotal = courses_cents + sum(line.total_cents for line in gift_card_lines)
+    subtotal = courses_cents + sum(line.total_cents for line in gift_card_lines) + plan_cents
     discount, coupon_error = 0, None
-    if cart.coupon is not None and courses:
-        coupon_error = coupon_refusal(coupon=cart.coupon, courses=courses, user=user, cart=cart)
+    if cart.coupon is not None and (courses or plan):
+        coupon_error = coupon_refusal(
+            coupon=cart.coupon, courses=courses, user=user, cart=cart, plan_cents=plan_cents
+        )
         if coupon_error is None:
-            discount = coupon_discount_cents(coupon=cart.coupon, courses=courses)
-    uses = gift_card_uses_for_cart(
-        cart=cart, payable_cents=subtotal - discount, holds_gift_cards=bool(gift_card_lines)
+            discount = coupon_discount_cents(
+                coupon=cart.coupon, courses=courses, plan_cents=plan_cents
+            )
+    # Gift cards pay one-off orders only: a membership's later payments need a card anyway.
+    uses = (
+        []
+        if plan
+        else gift_card_uses_for_cart(
+            cart=cart, payable_cents=subtotal - discount, holds_gift_cards=bool(gift_card_lines)
+        )
     )
     gift_card_cents = sum(use.amount_cents for use in uses)
     rewards_cents = sum(use.amount_cents for use in uses if use.card.is_reward)
@@ -146,4 +186,6 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
         promotions=promotions_earned(
             courses=courses, qualifying_cents=courses_cents - discount - rewards_cents
         ),
+        plan=plan,
+        plan_cents=plan_cents,
     )

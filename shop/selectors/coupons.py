@@ -26,22 +26,26 @@ from shop.models import Cart, Coupon, CouponRedemption, Order
 from shop.money import format_money, percent_of
 
 
-def _eligible_base_cents(*, coupon: Coupon, courses: list[CoursePage]) -> tuple[int, bool]:
+def _eligible_base_cents(
+    *, coupon: Coupon, courses: list[CoursePage], plan_cents: int = 0
+) -> tuple[int, bool]:
     """The subtotal of the courses the coupon applies to (all of them when it names none),
-    and whether it names any."""
+    and whether it names any. A membership's first payment (`plan_cents`) counts only for a
+    coupon that names no courses."""
     eligible_ids = set(coupon.eligible_courses.values_list("pk", flat=True))
     base = sum(
         course.price_cents for course in courses if not eligible_ids or course.pk in eligible_ids
     )
-    return base, bool(eligible_ids)
+    return base + (0 if eligible_ids else plan_cents), bool(eligible_ids)
 
 
-def coupon_discount_cents(*, coupon: Coupon, courses: list[CoursePage]) -> int:
-    """The discount `coupon` gives on these courses, whether or not it may be used now.
+def coupon_discount_cents(*, coupon: Coupon, courses: list[CoursePage], plan_cents: int = 0) -> int:
+    """The discount `coupon` gives on these courses (and membership payment of `plan_cents`),
+    whether or not it may be used now.
 
-    Never more than the subtotal of the courses it applies to; 0 when it applies to none.
+    Never more than the subtotal of what it applies to; 0 when it applies to nothing.
     """
-    base, _ = _eligible_base_cents(coupon=coupon, courses=courses)
+    base, _ = _eligible_base_cents(coupon=coupon, courses=courses, plan_cents=plan_cents)
     if coupon.kind == Coupon.Kind.PERCENT:
         return percent_of(base, coupon.percent_off or 0)
     return min(coupon.amount_off_cents or 0, base)
@@ -54,6 +58,7 @@ def coupon_refusal(
     user: Visitor,
     now: datetime | None = None,
     cart: Cart | None = None,
+    plan_cents: int = 0,
 ) -> CouponError | None:
     """Why `coupon` cannot be used on these courses now (the first reason), or None.
 
@@ -72,12 +77,14 @@ def coupon_refusal(
         )
     if coupon.ends_at and now >= coupon.ends_at:
         return CouponExpired(code)
-    subtotal = sum(course.price_cents for course in courses)
+    subtotal = sum(course.price_cents for course in courses) + plan_cents
     if subtotal < coupon.minimum_subtotal_cents:
         return CouponMinimumNotMet(
             code, format_money(coupon.minimum_subtotal_cents, settings.SITE_CURRENCY)
         )
-    base, names_courses = _eligible_base_cents(coupon=coupon, courses=courses)
+    base, names_courses = _eligible_base_cents(
+        coupon=coupon, courses=courses, plan_cents=plan_cents
+    )
     if names_courses and not base:
         return CouponNotApplicable(code)
     held = CouponRedemption.objects.filter(coupon=coupon, released_at__isnull=True)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from courses.models import CoursePage
 from courses.selectors import Visitor, user_is_enrolled
 from shop.exceptions import CourseAlreadyOwned, CourseNotPurchasable
-from shop.models import Cart, CartLine
+from shop.models import Cart, CartLine, CartPlanLine
 from shop.selectors import cart_for, cart_size_refusal
 
 
@@ -55,7 +55,8 @@ def cart_merge(*, token: str | None, user: AbstractBaseUser) -> Cart | None:
     """On login, move the anonymous cart's courses into the user's cart, then drop it.
 
     Courses the user owns or already has in the cart are skipped; the anonymous coupon
-    carries over when the user's cart has none. Returns the user's cart (None if neither exists).
+    and membership plan carry over when the user's cart has none. Returns the user's cart
+    (None if neither exists).
     """
     anonymous = cart_for(user=AnonymousUser(), token=token)
     if anonymous is None:
@@ -68,6 +69,10 @@ def cart_merge(*, token: str | None, user: AbstractBaseUser) -> Cart | None:
         cart.coupon_id = anonymous.coupon_id
         cart.save(update_fields=["coupon", "updated_at"])
     anonymous.gift_card_lines.update(cart=cart)
+    # The anonymous cart's membership comes along unless the user's cart has one already
+    # (checkout refuses a plan the user already holds, saying so).
+    if not CartPlanLine.objects.filter(cart=cart).exists():
+        CartPlanLine.objects.filter(cart=anonymous).update(cart=cart)
     cart.gift_cards.add(*anonymous.gift_cards.filter(Q(owner__isnull=True) | Q(owner=user)))
     anonymous.delete()
     return cart

@@ -19,8 +19,8 @@ from django.utils import timezone
 from courses.models import CoursePage
 from courses.selectors import Visitor
 from shop.exceptions import CouponAlreadyUsed, CouponNotFound, CouponUsedUp
-from shop.models import Cart, Coupon, CouponRedemption, Order
-from shop.selectors import coupon_discount_cents, coupon_refusal
+from shop.models import Cart, CartPlanLine, Coupon, CouponRedemption, Order
+from shop.selectors import coupon_discount_cents, coupon_refusal, plan_first_payment_cents
 
 
 def coupon_validate(
@@ -30,6 +30,7 @@ def coupon_validate(
     user: Visitor,
     now: datetime | None = None,
     cart: Cart | None = None,
+    plan_cents: int = 0,
 ) -> int:
     """The discount `coupon` gives on these courses now, or the CouponError saying why not.
 
@@ -37,10 +38,12 @@ def coupon_validate(
     `cart`'s own pending orders do not count against it. The per-customer limit is checked
     only for a known user (anonymous carts are checked again at checkout). Changes nothing.
     """
-    refusal = coupon_refusal(coupon=coupon, courses=courses, user=user, now=now, cart=cart)
+    refusal = coupon_refusal(
+        coupon=coupon, courses=courses, user=user, now=now, cart=cart, plan_cents=plan_cents
+    )
     if refusal is not None:
         raise refusal
-    return coupon_discount_cents(coupon=coupon, courses=courses)
+    return coupon_discount_cents(coupon=coupon, courses=courses, plan_cents=plan_cents)
 
 
 def cart_apply_coupon(*, cart: Cart, code: str, user: Visitor) -> Coupon:
@@ -53,7 +56,9 @@ def cart_apply_coupon(*, cart: Cart, code: str, user: Visitor) -> Coupon:
     if coupon is None:
         raise CouponNotFound(code)
     courses = [line.course for line in cart.lines.select_related("course")]
-    coupon_validate(coupon=coupon, courses=courses, user=user, cart=cart)
+    plan_line = CartPlanLine.objects.filter(cart=cart).select_related("plan").first()
+    plan_cents = plan_first_payment_cents(plan=plan_line.plan) if plan_line else 0
+    coupon_validate(coupon=coupon, courses=courses, user=user, cart=cart, plan_cents=plan_cents)
     cart.coupon = coupon
     cart.save(update_fields=["coupon", "updated_at"])
     return coupon

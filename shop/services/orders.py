@@ -23,19 +23,38 @@ from courses.services import enrollment_grant
 
 # A module import: shop.tasks calls back into this package.
 from shop import tasks
-from shop.exceptions import CartEmpty, CouponError, GatewayError, GiftCardError, OrderNotPayable
+from shop.exceptions import (
+    CartEmpty,
+    CouponError,
+    GatewayError,
+    GiftCardError,
+    MembershipError,
+    MembershipNotBillable,
+    OrderNotPayable,
+)
 from shop.models import (
     Cart,
     CartGiftCardLine,
     CartLine,
+    CartPlanLine,
     GiftCardTransaction,
     Order,
     OrderGiftCard,
     OrderLine,
 )
 from shop.payments import get_gateway
-from shop.payments.base import PaymentGateway, PaymentRequest, PaymentState
-from shop.selectors import cart_totals, order_qualifying_cents, promotions_earned
+from shop.payments.base import (
+    PaymentGateway,
+    PaymentRequest,
+    PaymentState,
+    SubscriptionRequest,
+)
+from shop.selectors import (
+    cart_totals,
+    order_qualifying_cents,
+    plan_discount_cents,
+    promotions_earned,
+)
 from shop.services.carts import course_check_purchasable
 from shop.services.coupons import coupon_release_for_order, coupon_take_for_order
 from shop.services.gift_cards import (
@@ -45,6 +64,7 @@ from shop.services.gift_cards import (
     gift_cards_release_for_order,
     gift_cards_retake_for_order,
 )
+from shop.services.memberships import membership_start, plan_check_subscribable
 from shop.services.promotions import promotion_reward_issue
 
 logger = logging.getLogger("coachhouse.shop")
@@ -75,6 +95,10 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
         raise totals.size_error
     if totals.coupon_error is not None:
         raise totals.coupon_error
+    if totals.plan_error is not None:
+        raise totals.plan_error
+    if totals.plan is not None:
+        plan_check_subscribable(plan=totals.plan, user=user)
     for course in totals.courses:
         course_check_purchasable(course=course, user=user)
     for use in totals.gift_card_uses:
@@ -122,6 +146,8 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
         )
         for line in totals.gift_card_lines
     )
+    if totals.plan is not None:
+        OrderLine.objects.create(order=order, **_plan_line_fields(totals=totals, coupon=coupon))
     coupon_take_for_order(order=order)
     for use in totals.gift_card_uses:
         if use.amount_cents:
@@ -134,6 +160,24 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
             order_id=order.pk,
         )
     return order
+
+
+def _plan_line_fields(*, totals, coupon) -> dict:
+    """The order line of a membership: today's charge, and the price and renewal amount it
+    is sold at (a "forever" coupon takes its discount off every renewal too)."""
+    plan = totals.plan
+    forever = coupon is not None and coupon.duration == coupon.Duration.FOREVER
+    renewal_discount = plan_discount_cents(coupon=coupon, price_cents=plan.price_cents)
+    title = f"{plan.name} membership ({plan.get_interval_display().lower()})"
+    if not totals.plan_cents:
+        title += f", {plan.trial_days}-day free trial"
+    return {
+        "plan": plan,
+        "title": title,
+        "unit_price_cents": totals.plan_cents,
+        "plan_price_cents": plan.price_cents,
+        "recurring_cents": plan.price_cents - (renewal_discount if forever else 0),
+    }
 
 
 def order_release_holds(*, order: Order) -> None:
@@ -183,13 +227,20 @@ def _cancel_at_gateway(*, number: str, gateway_name: str, reference: str) -> Non
 def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentState:
     """Open (or reopen) the order's payment with the gateway: one payment per order, ever.
 
-    Raises OrderNotPayable when the order is no longer pending, GatewayError when the
-    provider fails.
+    Raises OrderNotPayable when the order is no longer pending, MembershipNotBillable for a
+    membership on a gateway that cannot bill its renewals, GatewayError when the provider
+    fails.
     """
     if order.status != Order.Status.PENDING:
         raise OrderNotPayable(order.number)
     if order.gateway_reference and order.gateway == gateway.name:
         return gateway.retrieve_payment(order.gateway_reference)
+    plan_line = order.lines.filter(plan__isnull=False).select_related("plan").first()
+    if plan_line is not None and gateway.subscribes_at_provider:
+        return _order_start_subscription(order=order, line=plan_line, gateway=gateway)
+    if plan_line is not None and not gateway.offers_test_payment_page:
+        # A one-off payment would buy a first period that nothing ever renews.
+        raise MembershipNotBillable()
     state = gateway.create_payment(
         PaymentRequest(
             order_number=order.number,
@@ -205,6 +256,44 @@ def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentStat
     return state
 
 
+def _order_start_subscription(
+    *, order: Order, line: OrderLine, gateway: PaymentGateway
+) -> PaymentState:
+    """Open the membership's subscription at the provider; its first invoice's payment is
+    the order's payment (confirmed on our page like a course's)."""
+    plan = line.plan
+    subscription = gateway.create_subscription(
+        SubscriptionRequest(
+            order_number=order.number,
+            email=order.email,
+            plan_name=plan.name,
+            plan_product=plan.gateway_product,
+            interval=plan.interval,
+            price_cents=line.plan_price_cents,
+            first_cents=order.total_cents,
+            recurring_cents=line.recurring_cents,
+            trial_days=plan.trial_days if not line.unit_price_cents else 0,
+            currency=order.currency,
+            idempotency_key=f"order-{order.number}-subscription",
+        )
+    )
+    if subscription.product and not plan.gateway_product:
+        type(plan).objects.filter(pk=plan.pk, gateway_product="").update(
+            gateway_product=subscription.product
+        )
+    payment = subscription.payment or PaymentState(
+        reference="", status="pending", amount_cents=order.total_cents
+    )
+    Order.objects.filter(pk=order.pk).update(
+        gateway=gateway.name,
+        gateway_reference=payment.reference,
+        gateway_subscription=subscription.reference,
+    )
+    order.gateway, order.gateway_reference = gateway.name, payment.reference
+    order.gateway_subscription = subscription.reference
+    return payment
+
+
 def checkout_start(
     *, cart: Cart, user: AbstractBaseUser, gateway: PaymentGateway
 ) -> tuple[Order, PaymentState | None]:
@@ -213,6 +302,9 @@ def checkout_start(
     An order with nothing to pay (a 100% coupon) is fulfilled at once, without a gateway;
     the payment is then None.
     """
+    billable = gateway.subscribes_at_provider or gateway.offers_test_payment_page
+    if not billable and CartPlanLine.objects.filter(cart=cart).exists():
+        raise MembershipNotBillable()
     order = order_place(cart=cart, user=user)
     if order.total_cents == 0:
         Order.objects.filter(pk=order.pk).update(gateway="none")
@@ -247,7 +339,10 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
             with transaction.atomic():
                 gift_cards_retake_for_order(order=order)
                 coupon_take_for_order(order=order)
-        except (GiftCardError, CouponError) as exc:
+                for line in order.lines.filter(plan__isnull=False).select_related("plan"):
+                    if order.user is not None:
+                        membership_start(order=order, line=line, now=now)
+        except (GiftCardError, CouponError, MembershipError) as exc:
             _order_needs_refund(order=order, reason=str(exc))
             return False
         course_ids, courses = [], []
@@ -270,6 +365,8 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
         CartLine.objects.filter(cart__in=carts, course_id__in=course_ids).delete()
         if any(line.is_gift_card for line in order.lines.all()):
             CartGiftCardLine.objects.filter(cart_id=order.cart_id).delete()
+        plan_ids = [line.plan_id for line in order.lines.all() if line.plan_id]
+        CartPlanLine.objects.filter(cart__in=carts, plan_id__in=plan_ids).delete()
         Cart.gift_cards.through.objects.filter(
             cart__in=carts, giftcard__in=order.gift_card_uses.values("card")
         ).delete()

@@ -13,6 +13,12 @@ from shop.views.gift_cards import (
     gift_card_shop,
     gift_card_unapply,
 )
+from shop.views.memberships import (
+    cart_add_membership,
+    cart_remove_membership,
+    membership_account,
+    membership_plans,
+)
 from shop.views.orders import (
     checkout,
     order_detail,
@@ -26,7 +32,9 @@ from shop.views.orders import (
 __all__ = [
     "cart",
     "cart_add",
+    "cart_add_membership",
     "cart_remove",
+    "cart_remove_membership",
     "cart_summary_json",
     "checkout",
     "checkout_login",
@@ -39,6 +47,8 @@ __all__ = [
     "gift_card_list",
     "gift_card_shop",
     "gift_card_unapply",
+    "membership_account",
+    "membership_plans",
     "order_detail",
     "order_list",
     "payment_return",

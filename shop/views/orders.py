@@ -68,6 +68,8 @@ def _after_payment(request, order: Order):
             request,
             f"Thank you! Order {order.number} is paid; your receipt is on its way by email.",
         )
+        if order.lines.filter(plan__isnull=False).exists():
+            return redirect("shop:membership_account")
         # An order of gift cards only has no course to start: show its receipt and codes.
         if not order.lines.filter(is_gift_card=False).exists():
             return redirect(order)

@@ -14,6 +14,7 @@ from shop.viewsets.gift_cards import (
     GiftCardLiabilityView,
     GiftCardViewSet,
 )
+from shop.viewsets.memberships import MembershipPlanViewSet, MembershipViewSet
 from shop.viewsets.orders import OrderViewSet, ViewOnlyPermissionPolicy
 from shop.viewsets.promotions import PromotionViewSet
 
@@ -25,6 +26,8 @@ __all__ = [
     "GiftCardIssueForm",
     "GiftCardLiabilityView",
     "GiftCardViewSet",
+    "MembershipPlanViewSet",
+    "MembershipViewSet",
     "MoneyColumn",
     "OrderViewSet",
     "PromotionViewSet",
@@ -43,4 +46,6 @@ class ShopViewSetGroup(ViewSetGroup):
         GiftCardViewSet,
         GiftCardDenominationViewSet,
         PromotionViewSet,
+        MembershipPlanViewSet,
+        MembershipViewSet,
     )

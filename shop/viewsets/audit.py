@@ -15,6 +15,7 @@ SHOP_LOG_ACTIONS = {
     "shop.gift_card.deactivate": ("Deactivate gift card", "Gift card deactivated"),
     "shop.gift_card.resend": ("Resend gift card", "Gift card e-mail sent again"),
     "shop.order.refund": ("Refund order", "Refunded"),
+    "shop.membership.clock": ("Advance membership clock", "Demo renewal"),
 }
 
 

@@ -5,12 +5,21 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from shop.models import GiftCard, GiftCardDenomination, Order, OrderLine, Promotion
+from shop.models import (
+    GiftCard,
+    GiftCardDenomination,
+    MembershipPlan,
+    Order,
+    OrderLine,
+    Promotion,
+)
 from shop.payments.base import PaymentState
 from shop.payments.local import TestGateway
 from shop.services import (
     cart_add_course,
     cart_add_gift_card,
+    cart_add_plan,
+    cart_apply_coupon,
     cart_apply_gift_card,
     cart_get_or_create,
     checkout_start,
@@ -49,6 +58,42 @@ class PromotionFactory(factory.django.DjangoModelFactory):
 def issue_card(amount_cents: int = 10000, **kwargs) -> GiftCard:
     """A manually issued card, through the service so its ledger starts right."""
     return gift_card_issue(amount_cents=amount_cents, source=GiftCard.Source.MANUAL, **kwargs)
+
+
+class MembershipPlanFactory(factory.django.DjangoModelFactory):
+    """A monthly $29 plan granting the courses given (`courses=[…]`), no trial."""
+
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    interval = MembershipPlan.Interval.MONTH
+    price_cents = 2900
+
+    class Meta:
+        model = MembershipPlan
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def courses(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.courses.set(extracted)
+
+
+def subscribe_and_pay(user, plan, *, coupon_code: str = "", approve: bool = True) -> Order:
+    """Check out a cart holding `plan` (with a coupon) on the test gateway, and pay or
+    decline its first payment: the order as the customer's checkout leaves it."""
+    cart = cart_get_or_create(user=user, token=None)
+    cart_add_plan(cart=cart, plan=plan, user=user)
+    if coupon_code:
+        cart_apply_coupon(cart=cart, code=coupon_code, user=user)
+    order, payment = checkout_start(cart=cart, user=user, gateway=TestGateway())
+    if payment is not None:
+        order_apply_payment(
+            order=order,
+            payment=TestGateway().settle_test_payment(
+                reference=order.gateway_reference, amount_cents=order.total_cents, approve=approve
+            ),
+        )
+    order.refresh_from_db()
+    return order
 
 
 def bare_order(user=None, **fields) -> Order:

@@ -413,6 +413,7 @@ def test_the_sweep_command_releases_delivers_and_expires_what_is_due(user, cours
     out = StringIO()
     call_command("shop_sweep", stdout=out)
     assert out.getvalue().strip() == (
-        "Released 1 abandoned order(s); queued 0 gift card email(s); expired 1 card(s)."
+        "Released 1 abandoned order(s); queued 0 gift card email(s); expired 1 card(s); "
+        "sent 0 membership ending notice(s)."
     )
     assert _balance(gift_card) == 10000

@@ -38,6 +38,8 @@ from shop.models import (
     CouponRedemption,
     GiftCard,
     GiftCardTransaction,
+    Membership,
+    MembershipInvoice,
     Order,
     OrderGiftCard,
 )
@@ -46,6 +48,7 @@ from shop.payments.base import PaymentState
 from shop.services import (
     cart_add_course,
     cart_add_gift_card,
+    cart_add_plan,
     cart_apply_coupon,
     cart_apply_gift_card,
     cart_get_or_create,
@@ -54,13 +57,19 @@ from shop.services import (
     cart_remove_gift_card_line,
     checkout_start,
     gift_card_claim,
+    membership_demo_renew,
+    membership_set_cancel_at_period_end,
     order_apply_payment,
     order_refund,
     orders_release_abandoned,
 )
 from tests.courses.factories import CoursePageFactory
 from tests.factories import UserFactory
-from tests.shop.factories import GiftCardDenominationFactory, PromotionFactory
+from tests.shop.factories import (
+    GiftCardDenominationFactory,
+    MembershipPlanFactory,
+    PromotionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +104,10 @@ class World:
             GiftCardDenominationFactory(amount_cents=10000),
         ]
         self.users = [UserFactory(), UserFactory()]
+        self.plans = [
+            MembershipPlanFactory(name="Monthly", price_cents=2900, courses=self.courses[:1]),
+            MembershipPlanFactory(name="Yearly", interval="year", price_cents=29000, trial_days=7),
+        ]
 
 
 class StoreMachine(RuleBasedStateMachine):
@@ -165,6 +178,42 @@ class StoreMachine(RuleBasedStateMachine):
             self.checkout(who)
         if then == "pay" and self.order_ids:
             self.payment_succeeds(0)
+
+    @rule(
+        who=st.integers(0, 1),
+        which=st.integers(0, 1),
+        coupon=st.sampled_from([None, 0, 1]),
+        then=st.sampled_from(["stay", "checkout", "pay"]),
+    )
+    def subscribe(self, who, which, coupon, then):
+        """A membership in the cart (maybe beside a course, which checkout refuses), maybe a
+        coupon, maybe straight on to checkout and payment — twice, concurrently, late."""
+        user, cart = self.world.users[who], self._cart(who)
+        with contextlib.suppress(ShopError):
+            cart_add_plan(cart=cart, plan=self.world.plans[which], user=user)
+        if coupon is not None:
+            with contextlib.suppress(ShopError):
+                cart_apply_coupon(cart=cart, code=self.world.coupons[coupon].code, user=user)
+        if then != "stay":
+            self.checkout(who)
+        if then == "pay" and self.order_ids:
+            self.payment_succeeds(0)
+
+    @precondition(lambda self: Membership.objects.exists())
+    @rule(index=st.integers(0, 3), approve=st.booleans())
+    def renewal(self, index, approve):
+        """The demo clock: the next period is charged now, paid or declined."""
+        ids = list(Membership.objects.order_by("-pk").values_list("pk", flat=True))
+        membership = Membership.objects.get(pk=ids[index % len(ids)])
+        membership_demo_renew(membership=membership, approve=approve)
+
+    @precondition(lambda self: Membership.objects.exists())
+    @rule(index=st.integers(0, 3), cancel=st.booleans())
+    def cancel_at_period_end(self, index, cancel):
+        ids = list(Membership.objects.order_by("-pk").values_list("pk", flat=True))
+        membership = Membership.objects.get(pk=ids[index % len(ids)])
+        with contextlib.suppress(ShopError):
+            membership_set_cancel_at_period_end(membership=membership, cancel=cancel)
 
     @rule(who=st.integers(0, 1), change=st.sampled_from(["course", "coupon", "gift cards"]))
     def change_cart(self, who, change):
@@ -346,6 +395,31 @@ class StoreMachine(RuleBasedStateMachine):
             assert rewards.count() <= 1
         issues = GiftCardTransaction.objects.filter(kind=GiftCardTransaction.Kind.ISSUE)
         assert issues.values("card").distinct().count() == issues.count()
+
+    @invariant()
+    def membership_access_and_money_agree(self):
+        """A membership gives access only on a fulfilled, unrefunded first order and a paid
+        (or trial) period; at most one runs per customer and plan; a refunded first payment
+        ended it; every paid invoice is money the store holds."""
+        for membership in Membership.objects.select_related("order"):
+            order = membership.order
+            if order.status == Order.Status.REFUNDED:
+                assert membership.status == Membership.Status.CANCELED
+            if membership.gives_access():
+                assert order.status in FULFILLED
+                assert membership.status in Membership.RUNNING
+                paid = membership.invoices.filter(status=MembershipInvoice.Status.PAID)
+                assert paid.exists()
+            running = Membership.objects.filter(
+                user=membership.user, plan=membership.plan, status__in=Membership.RUNNING
+            )
+            assert running.count() <= 1
+        for invoice in MembershipInvoice.objects.select_related("membership__order"):
+            if invoice.gateway_reference.startswith("order-"):
+                assert invoice.amount_cents == invoice.membership.order.total_cents
+            assert invoice.refunded_cents <= invoice.amount_cents
+            if invoice.status != MembershipInvoice.Status.PAID:
+                assert invoice.paid_at is None
 
     @invariant()
     def no_reward_card_pays_for_a_gift_card(self):

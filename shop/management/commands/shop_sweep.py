@@ -1,6 +1,6 @@
 """Do the store's time-based work that is due: release abandoned orders' holds (gift card
 amounts, coupon uses), send gift cards whose delivery date has come, write off expired
-balances.
+balances, and e-mail members whose failed renewal's grace period ends soon.
 
 With the database task backend these happen on time by themselves (tasks are scheduled
 with `run_after`); this command is the safety net, and the way on backends that cannot
@@ -9,7 +9,12 @@ defer. Running it again changes nothing.
 
 from django.core.management.base import BaseCommand
 
-from shop.services import gift_cards_deliver_due, gift_cards_expire_due, orders_release_abandoned
+from shop.services import (
+    gift_cards_deliver_due,
+    gift_cards_expire_due,
+    memberships_send_ending_notices,
+    orders_release_abandoned,
+)
 
 
 class Command(BaseCommand):
@@ -22,7 +27,8 @@ class Command(BaseCommand):
         released = orders_release_abandoned()
         delivered = gift_cards_deliver_due()
         expired = gift_cards_expire_due()
+        notices = memberships_send_ending_notices()
         self.stdout.write(
             f"Released {released} abandoned order(s); queued {delivered} gift card email(s); "
-            f"expired {expired} card(s)."
+            f"expired {expired} card(s); sent {notices} membership ending notice(s)."
         )

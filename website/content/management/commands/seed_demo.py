@@ -15,6 +15,7 @@ SEEDERS = [
     "courses.demo.seed",
     "shop.demo.seed",
     "shop.demo.seed_gift_cards",
+    "shop.demo.seed_memberships",
     "website.newsletter.demo.seed",
     # Last: episodes link pages the other seeders made (e.g. the course "The Balance Gym").
     "website.content.demo.seed",

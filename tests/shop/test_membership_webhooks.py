@@ -1,0 +1,158 @@
+"""Stripe Billing events for memberships, signed exactly as Stripe signs them: each once, in
+any order (an older event never overwrites a newer state), a stranger's acknowledged."""
+
+import json
+
+import pytest
+
+from shop.models import Membership, MembershipInvoice, Order, OrderLine, PaymentEvent
+from tests.shop.factories import MembershipPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+START = 1_800_000_000  # a fixed Stripe timestamp
+MONTH = 30 * 24 * 3600
+
+
+@pytest.fixture
+def plan_order(stripe_settings, user):
+    """A pending Stripe membership order whose subscription is sub_1, as checkout leaves it."""
+    plan = MembershipPlanFactory(name="Monthly", price_cents=2900)
+    order = Order.objects.create(
+        user=user,
+        email=user.email,
+        subtotal_cents=2900,
+        total_cents=2900,
+        currency="USD",
+        gateway="stripe",
+        gateway_reference="pi_sub_1",
+        gateway_subscription="sub_1",
+    )
+    OrderLine.objects.create(
+        order=order,
+        plan=plan,
+        title="Monthly membership",
+        unit_price_cents=2900,
+        plan_price_cents=2900,
+        recurring_cents=2900,
+    )
+    return order
+
+
+def _event(kind, obj, *, created, event_id=None):
+    return json.dumps(
+        {
+            "id": event_id or f"evt_{kind}_{created}_{obj.get('status')}",
+            "object": "event",
+            "type": kind,
+            "created": created,
+            "data": {"object": obj},
+        }
+    ).encode()
+
+
+def _subscription(status, *, period_end=START + MONTH, customer="cus_1", sub="sub_1", **extra):
+    return {
+        "id": sub,
+        "object": "subscription",
+        "customer": customer,
+        "status": status,
+        "items": {"data": [{"current_period_end": period_end}]},
+        "cancel_at_period_end": False,
+        "metadata": {},
+        **extra,
+    }
+
+
+def _invoice(inv_id, status, *, start, end, amount=2900, sub="sub_1"):
+    return {
+        "id": inv_id,
+        "object": "invoice",
+        "customer": "cus_1",
+        "subscription": sub,
+        "status": status,
+        "amount_paid": amount if status == "paid" else 0,
+        "amount_due": amount,
+        "lines": {"data": [{"period": {"start": start, "end": end}}]},
+        "status_transitions": {"paid_at": start if status == "paid" else None},
+        "hosted_invoice_url": f"https://invoice.stripe.com/{inv_id}",
+        "payment_intent": "pi_sub_1",
+    }
+
+
+def test_a_subscription_event_for_an_unknown_customer_is_recorded_and_acknowledged(
+    post, stripe_settings
+):
+    response = post(
+        _event("customer.subscription.created", _subscription("active", sub="sub_x"), created=START)
+    )
+    assert response.status_code == 200 and response.content == b"unknown subscription"
+    assert PaymentEvent.objects.get().event_type == "customer.subscription.created"
+    assert not Membership.objects.exists()
+
+
+def test_the_first_invoice_paid_before_any_subscription_event_fulfils_the_order(post, plan_order):
+    response = post(
+        _event(
+            "invoice.paid", _invoice("in_1", "paid", start=START, end=START + MONTH), created=START
+        )
+    )
+    assert response.content == b"handled"
+    plan_order.refresh_from_db()
+    membership = Membership.objects.get()
+    assert plan_order.status == Order.Status.PAID
+    assert membership.status == Membership.Status.ACTIVE
+    assert membership.gateway_subscription == "sub_1" and membership.order == plan_order
+    assert membership.invoices.get().receipt_url == "https://invoice.stripe.com/in_1"
+
+
+def test_an_older_event_never_overwrites_a_newer_state(post, plan_order):
+    post(_event("customer.subscription.updated", _subscription("past_due"), created=START + 200))
+    post(_event("customer.subscription.created", _subscription("active"), created=START + 100))
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.PAST_DUE and membership.grace_ends_at
+
+
+def test_each_event_is_handled_once(post, plan_order):
+    payload = _event("customer.subscription.created", _subscription("active"), created=START)
+    assert post(payload).content == b"handled"
+    assert post(payload).content == b"duplicate"
+    assert PaymentEvent.objects.count() == 1
+
+
+def test_a_failed_renewal_then_its_payment_move_past_due_and_back(post, plan_order):
+    post(
+        _event(
+            "invoice.paid", _invoice("in_1", "paid", start=START, end=START + MONTH), created=START
+        )
+    )
+    renewal = dict(start=START + MONTH, end=START + 2 * MONTH)
+    post(
+        _event("invoice.payment_failed", _invoice("in_2", "open", **renewal), created=START + MONTH)
+    )
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.PAST_DUE
+    post(_event("invoice.paid", _invoice("in_2", "paid", **renewal), created=START + MONTH + 60))
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE and membership.grace_ends_at is None
+    assert membership.current_period_end.timestamp() == START + 2 * MONTH
+    assert MembershipInvoice.objects.get(gateway_reference="in_2").status == "paid"
+
+
+def test_a_deleted_subscription_cancels_and_nothing_revives_it(post, plan_order):
+    post(_event("customer.subscription.created", _subscription("active"), created=START))
+    post(
+        _event(
+            "customer.subscription.deleted",
+            _subscription("canceled", canceled_at=START + 5),
+            created=START + 10,
+        )
+    )
+    post(_event("customer.subscription.updated", _subscription("active"), created=START + 20))
+    assert Membership.objects.get().status == Membership.Status.CANCELED
+
+
+def test_a_forged_membership_event_changes_nothing(post, plan_order):
+    payload = _event("customer.subscription.created", _subscription("active"), created=START)
+    assert post(payload, secret="whsec_wrong").status_code == 400
+    assert not Membership.objects.exists() and not PaymentEvent.objects.exists()
