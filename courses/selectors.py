@@ -2,12 +2,15 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
+from django.utils import timezone
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex
 
@@ -19,6 +22,8 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
     Module,
+    Quiz,
+    QuizAttempt,
     Testimonial,
 )
 
@@ -37,21 +42,182 @@ def user_is_enrolled(*, user: Visitor, course: CoursePage) -> bool:
     return Enrollment.objects.filter(user=user, course=course, revoked_at__isnull=True).exists()
 
 
-def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
-    """A lesson is open to everyone when it is a free preview, otherwise only to the enrolled.
+def release_time(
+    *, opens_at: datetime | None, opens_after_days: int | None, granted_at: datetime
+) -> datetime | None:
+    """When a drip-released module or lesson opens for a learner enrolled at `granted_at`: the
+    later of its fixed date and `opens_after_days` after enrolling; None when neither is set."""
+    times = [opens_at] if opens_at else []
+    if opens_after_days:
+        times.append(granted_at + timedelta(days=opens_after_days))
+    return max(times, default=None)
 
-    Editors (anyone who may use the Wagtail admin) see every lesson, so they can preview
-    and check the courses they make.
+
+@dataclass(frozen=True)
+class LessonAccess:
+    """Whether a visitor may open a lesson and, when not, what stands in the way: `opens_at`
+    (drip release not reached yet), `quiz` (a required quiz of an earlier module to pass
+    first), or neither (the visitor is not enrolled)."""
+
+    is_open: bool
+    opens_at: datetime | None = None
+    quiz: Quiz | None = None
+
+    @property
+    def needs_enrollment(self) -> bool:
+        return not self.is_open and self.opens_at is None and self.quiz is None
+
+
+OPEN = LessonAccess(is_open=True)
+NOT_ENROLLED = LessonAccess(is_open=False)
+
+
+class CourseAccess:
+    """The facts that decide which of one course's lessons a visitor may open, read once for
+    the course (course_access), and the one rule that applies them (`lesson_access`).
+
+    The rule, in order: a free preview is open to everyone; editors (anyone who may use the
+    Wagtail admin) open every lesson, so they can check what they make; everyone else needs an
+    active enrollment; then the lesson and its module must both be released (drip: days after
+    `granted_at`, or a fixed date); then every quiz marked "required to continue" in an
+    earlier module must be passed.
     """
+
+    def __init__(
+        self,
+        *,
+        user: Visitor,
+        granted_at: datetime | None,
+        modules: list[Module],
+        quizzes: list[Quiz],
+        now: datetime,
+    ):
+        self.user = user
+        self.granted_at = granted_at
+        self.modules = {module.pk: module for module in modules}
+        self.positions = {module.pk: position for position, module in enumerate(modules)}
+        # Every quiz of the course's live lessons, annotated with `is_passed` for this user.
+        self.quizzes = quizzes
+        self.now = now
+
+    @cached_property
+    def is_editor(self) -> bool:
+        return self.user.is_authenticated and self.user.has_perm("wagtailadmin.access_admin")
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.granted_at is not None
+
+    def _position(self, module_id: int | None) -> int:
+        """A module's place in the course; lessons without a module come after every module."""
+        return self.positions.get(module_id, len(self.positions))
+
+    def opens_at(self, lesson: LessonPage) -> datetime | None:
+        """When the lesson (with its module) is released to this learner; None: no drip."""
+        if self.granted_at is None:
+            return None
+        times = [
+            release_time(
+                opens_at=item.opens_at,
+                opens_after_days=item.opens_after_days,
+                granted_at=self.granted_at,
+            )
+            for item in (lesson, self.modules.get(lesson.module_id))
+            if item is not None
+        ]
+        return max((time for time in times if time), default=None)
+
+    def blocking_quiz(self, lesson: LessonPage) -> Quiz | None:
+        """The first required quiz of an earlier module the learner has not passed yet."""
+        position = self._position(lesson.module_id)
+        return next(
+            (
+                quiz
+                for quiz in self.quizzes
+                if quiz.is_required
+                and not quiz.is_passed
+                and self._position(quiz.module_id) < position
+            ),
+            None,
+        )
+
+    def lesson_access(self, lesson: LessonPage) -> LessonAccess:
+        if lesson.is_free_preview:
+            return OPEN
+        if not self.is_enrolled:
+            return OPEN if self.is_editor else NOT_ENROLLED
+        opens_at = self.opens_at(lesson)
+        quiz = self.blocking_quiz(lesson)
+        if (opens_at and opens_at > self.now) or quiz:
+            if self.is_editor:
+                return OPEN
+            if opens_at and opens_at > self.now:
+                return LessonAccess(is_open=False, opens_at=opens_at)
+            return LessonAccess(is_open=False, quiz=quiz)
+        return OPEN
+
+
+def _course_path(lesson: LessonPage) -> str:
+    return lesson.path[: -Page.steplen]
+
+
+def course_quizzes(*, user: Visitor, course_path: str) -> list[Quiz]:
+    """Every quiz of the course's live lessons, in curriculum order neither here nor there,
+    each with `module_id` (its lesson's) and `is_passed` (by `user`), in one query."""
+    passed = (
+        Exists(QuizAttempt.objects.filter(quiz=OuterRef("pk"), user=user, is_passed=True))
+        if user.is_authenticated
+        else Value(False)
+    )
+    return list(
+        Quiz.objects.filter(
+            lesson__path__startswith=course_path,
+            lesson__depth=len(course_path) // Page.steplen + 1,
+            lesson__live=True,
+        )
+        .annotate(module_id=F("lesson__module_id"), is_passed=passed)
+        .order_by("pk")
+    )
+
+
+def course_access(
+    *, user: Visitor, course_path: str, modules: list[Module] | None = None
+) -> CourseAccess:
+    """What decides access to the lessons of the course at `course_path` (see CourseAccess).
+
+    Nothing is asked for anonymous visitors; for the signed-in, the enrollment, then (only
+    when enrolled) the course's modules, unless given in order, and its quizzes.
+    """
+    granted_at = None
+    if user.is_authenticated:
+        granted_at = (
+            Enrollment.objects.filter(user=user, course__path=course_path, revoked_at__isnull=True)
+            .values_list("granted_at", flat=True)
+            .first()
+        )
+    if granted_at is None:
+        return CourseAccess(user=user, granted_at=None, modules=[], quizzes=[], now=timezone.now())
+    if modules is None:
+        modules = list(Module.objects.filter(course__path=course_path).order_by("sort_order", "pk"))
+    return CourseAccess(
+        user=user,
+        granted_at=granted_at,
+        modules=modules,
+        quizzes=course_quizzes(user=user, course_path=course_path),
+        now=timezone.now(),
+    )
+
+
+def lesson_access(*, user: Visitor, lesson: LessonPage) -> LessonAccess:
+    """Whether `user` may open `lesson`, and if not why (the rule: CourseAccess)."""
     if lesson.is_free_preview:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("wagtailadmin.access_admin"):
-        return True
-    return Enrollment.objects.filter(
-        user=user, course__pk=lesson.get_parent().pk, revoked_at__isnull=True
-    ).exists()
+        return OPEN
+    return course_access(user=user, course_path=_course_path(lesson)).lesson_access(lesson)
+
+
+def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
+    """True when `user` may open `lesson` now (free preview, editor, or enrolled and released)."""
+    return lesson_access(user=user, lesson=lesson).is_open
 
 
 def lesson_is_completed(*, user: Visitor, lesson: LessonPage) -> bool:
@@ -61,11 +227,13 @@ def lesson_is_completed(*, user: Visitor, lesson: LessonPage) -> bool:
     )
 
 
-def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
-    """A document used by any lesson is open only to those who may see one of those lessons.
+def document_access(*, user: Visitor, document: AbstractDocument) -> LessonAccess:
+    """A document used by any lesson is open only to those who may open one of those lessons.
 
     Documents no lesson uses (episode attachments, reading lists) stay public. The lookup goes
     through Wagtail's reference index, so videos and resources chosen in StreamFields count.
+    When every lesson using it is closed, the answer is the soonest to open (drip), else a
+    quiz to pass, else enrollment.
     """
     lesson_ids = (
         ReferenceIndex.get_references_to(document)
@@ -74,8 +242,22 @@ def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
     )
     lessons = list(LessonPage.objects.filter(pk__in=[int(pk) for pk in lesson_ids]))
     if not lessons:
-        return True
-    return any(lesson_is_open_to(user=user, lesson=lesson) for lesson in lessons)
+        return OPEN
+    refusals = []
+    for lesson in lessons:
+        access = lesson_access(user=user, lesson=lesson)
+        if access.is_open:
+            return access
+        refusals.append(access)
+    dripped = [access for access in refusals if access.opens_at]
+    if dripped:
+        return min(dripped, key=lambda access: access.opens_at)
+    return next((access for access in refusals if access.quiz), NOT_ENROLLED)
+
+
+def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
+    """True when `user` may download `document` (see document_access)."""
+    return document_access(user=user, document=document).is_open
 
 
 @dataclass(frozen=True)
@@ -287,3 +469,129 @@ def owned_course_ids(*, user: Visitor) -> set[int]:
             "course_id", flat=True
         )
     )
+
+
+# Quizzes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizChoice:
+    """One answer of a question, by the stable id Wagtail gave it."""
+
+    id: str
+    text: str
+    is_correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """A question by its stable id; `is_multiple`: tick every correct choice, and only those."""
+
+    id: str
+    text: str
+    is_multiple: bool
+    choices: tuple[QuizChoice, ...]
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(choice.id for choice in self.choices if choice.is_correct)
+
+    def choice(self, choice_id: str) -> QuizChoice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+
+def quiz_questions(*, quiz: Quiz) -> list[QuizQuestion]:
+    """The quiz's questions as the editor ordered them, with the answer key (server side only)."""
+    return [
+        QuizQuestion(
+            id=block.id,
+            text=block.value["question"],
+            is_multiple=block.block_type == "multiple",
+            choices=tuple(
+                QuizChoice(
+                    id=item.id,
+                    text=item.value["text"],
+                    is_correct=bool(item.value["is_correct"]),
+                    explanation=item.value["explanation"] or "",
+                )
+                for item in block.value["choices"].bound_blocks
+            ),
+        )
+        for block in quiz.questions
+    ]
+
+
+def quiz_score(*, questions: list[QuizQuestion], answers: dict[str, list[str]]) -> int:
+    """How many questions are answered right: exactly the correct choices, no more, no fewer
+    (a partly right multiple-choice answer counts as wrong)."""
+    return sum(
+        1
+        for question in questions
+        if frozenset(answers.get(question.id, ())) == question.correct_ids
+    )
+
+
+def quiz_is_passed(*, user: Visitor, quiz: Quiz) -> bool:
+    """True once `user` has submitted a passing attempt at `quiz` (passing is for good)."""
+    return (
+        user.is_authenticated
+        and QuizAttempt.objects.filter(quiz=quiz, user=user, is_passed=True).exists()
+    )
+
+
+def course_required_quizzes_passed(*, user: Visitor, course: CoursePage) -> bool:
+    """True when `user` has passed every quiz of the course's live lessons that is required
+    to continue or is its final exam (True for a course with none)."""
+    return all(
+        quiz.is_passed
+        for quiz in course_quizzes(user=user, course_path=course.path)
+        if quiz.is_required or quiz.is_final_exam
+    )
+
+
+@dataclass(frozen=True)
+class QuizState:
+    """Where a learner stands with a quiz: their attempts (oldest first), whether they passed,
+    and when they may submit the next attempt (`next_attempt_at`, None: now, or never once
+    passed)."""
+
+    quiz: Quiz
+    attempts: list[QuizAttempt]
+    now: datetime
+
+    @property
+    def is_passed(self) -> bool:
+        return any(attempt.is_passed for attempt in self.attempts)
+
+    @property
+    def last_attempt(self) -> QuizAttempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def attempts_left(self) -> int:
+        """Attempts left in the current round (a full round again once the cool-down is over)."""
+        if self.next_attempt_at is not None:
+            return 0
+        used = len(self.attempts) % self.quiz.max_attempts
+        return self.quiz.max_attempts - used
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When a round of attempts is used up: the last attempt plus the cool-down, while that
+        is still ahead; otherwise None (an attempt may be submitted now)."""
+        count = len(self.attempts)
+        if not count or count % self.quiz.max_attempts:
+            return None
+        opens = self.attempts[-1].submitted_at + timedelta(hours=self.quiz.cooldown_hours)
+        return opens if opens > self.now else None
+
+    @property
+    def may_attempt(self) -> bool:
+        return not self.is_passed and self.next_attempt_at is None
+
+
+def quiz_state(*, user: AbstractBaseUser, quiz: Quiz) -> QuizState:
+    """`user`'s attempts at `quiz` and what they may do next, in one query."""
+    attempts = list(QuizAttempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    return QuizState(quiz=quiz, attempts=attempts, now=timezone.now())

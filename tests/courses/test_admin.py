@@ -53,6 +53,9 @@ def lesson_form(**overrides):
         "duration_seconds_0": "12",
         "duration_seconds_1": "30",
         "is_free_preview": "",
+        "opens_after_days": "",
+        "opens_at": "",
+        "quizzes": inline_formset([]),
         "seo_title": "",
         "search_description": "",
     }
