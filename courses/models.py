@@ -1,12 +1,14 @@
 """Courses: an index of courses, each a sales page with ordered lessons, and who may watch them."""
 
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -246,14 +248,17 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: the selectors import these models.
-        from courses.selectors import course_sales_facts, owned_course_progress
+        from courses.selectors import course_outline, course_sales_facts
 
         # Read once and handed to structured_data too (SeoHeadMixin passes keyword arguments
         # on), so the query count is the same however many lessons or testimonials there are.
         sales = course_sales_facts(course=self)
         context = super().get_context(request, *args, sales=sales, **kwargs)
         context["sales"] = sales
-        context["progress"] = owned_course_progress(request=request, course=self)
+        # The outline as this visitor sees it: a learner's progress and what is open to them.
+        outline = course_outline(user=request.user, course=self, curriculum=sales.curriculum)
+        context["outline"] = outline
+        context["progress"] = outline.progress if outline.is_enrolled else None
         return context
 
 
@@ -462,23 +467,43 @@ class LessonPage(Page):
     class Meta:
         verbose_name = "lesson page"
 
-    @property
+    @cached_property
     def course(self) -> CoursePage:
-        return CoursePage.objects.get(pk=self.get_parent().pk)
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_curriculum, lesson_is_completed
+    def get_context(self, request, *args, facts=None, quiz_form=None, **kwargs):
+        """The lesson, its course's outline as this visitor sees it (progress, what is open),
+        previous and next in curriculum order, and its quiz (a fresh form while an attempt
+        may be submitted; `quiz_form` is a submitted one with errors)."""
+        from courses.forms import QuizForm
+        from courses.selectors import course_outline, lesson_facts, lesson_is_completed, lesson_quiz
 
+        facts = facts or lesson_facts(user=request.user, lesson=self)
         context = super().get_context(request, *args, **kwargs)
-        course = self.course
-        context["course"] = course
+        context["course"] = facts.course
+        context["module"] = next(
+            (module for module in facts.curriculum.modules if module.pk == self.module_id), None
+        )
+        outline = course_outline(
+            user=request.user, course=facts.course, curriculum=facts.curriculum, access=facts.access
+        )
+        context["outline"] = outline
         # Previous and next follow the curriculum (module order), as the course page lists it.
-        lessons = course_curriculum(course=course).lessons
+        lessons = facts.curriculum.lessons
         position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
         if position is not None:
             context["previous_lesson"] = lessons[position - 1] if position > 0 else None
             context["next_lesson"] = lessons[position + 1] if position + 1 < len(lessons) else None
-        context["is_completed"] = lesson_is_completed(user=request.user, lesson=self)
+        item = next((item for item in outline.lessons if item.lesson.pk == self.pk), None)
+        context["is_completed"] = (
+            item.is_completed
+            if item is not None and outline.is_enrolled
+            else lesson_is_completed(user=request.user, lesson=self)
+        )
+        quiz = lesson_quiz(user=request.user, lesson=self, access=facts.access)
+        context["quiz"] = quiz
+        if quiz and (quiz.state is None or quiz.state.may_attempt):
+            context["quiz_form"] = quiz_form or QuizForm(questions=quiz.questions)
         return context
 
     def get_sitemap_urls(self, request=None):
@@ -486,14 +511,27 @@ class LessonPage(Page):
         return super().get_sitemap_urls(request) if self.is_free_preview else []
 
     def serve(self, request, *args, **kwargs):
+        """The lesson to whoever may open it (CourseAccess holds the rule). A visitor who is
+        not enrolled is sent to the sales page; a learner whose lesson is not released yet
+        gets the "opens on" page (403), never the content."""
         from django.contrib import messages
 
-        from courses.selectors import lesson_is_open_to
+        from courses.selectors import lesson_facts
 
-        if not lesson_is_open_to(user=request.user, lesson=self):
+        facts = kwargs.pop("facts", None) or lesson_facts(user=request.user, lesson=self)
+        access = facts.lesson_access
+        if access.needs_enrollment:
             messages.info(request, f"“{self.title}” is part of this course. Enrol to watch it.")
-            return HttpResponseRedirect(self.get_parent().url)
-        response = super().serve(request, *args, **kwargs)
+            return HttpResponseRedirect(facts.course.url)
+        if not access.is_open:
+            response = TemplateResponse(
+                request,
+                "courses/lesson_locked.html",
+                {"page": self, "lesson": self, "course": facts.course, "access": access},
+                status=403,
+            )
+        else:
+            response = super().serve(request, *args, facts=facts, **kwargs)
         if not self.is_free_preview:
             add_never_cache_headers(response)
         return response
@@ -636,3 +674,8 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.quiz}: {self.score}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        """The score as a whole percent, rounded down (the pass decision uses integers too)."""
+        return self.score * 100 // self.total if self.total else 0

@@ -1,7 +1,7 @@
 """Reads about courses: who may see what, progress, a user's library."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -62,6 +62,8 @@ class LessonAccess:
     is_open: bool
     opens_at: datetime | None = None
     quiz: Quiz | None = None
+    # The lesson refused, where the answer is about a file (one of the lessons using it).
+    lesson: LessonPage | None = None
 
     @property
     def needs_enrollment(self) -> bool:
@@ -248,7 +250,7 @@ def document_access(*, user: Visitor, document: AbstractDocument) -> LessonAcces
         access = lesson_access(user=user, lesson=lesson)
         if access.is_open:
             return access
-        refusals.append(access)
+        refusals.append(replace(access, lesson=lesson))
     dripped = [access for access in refusals if access.opens_at]
     if dripped:
         return min(dripped, key=lambda access: access.opens_at)
@@ -281,6 +283,8 @@ class Curriculum:
     """
 
     sections: list[CurriculumSection] = field(default_factory=list)
+    # Every module of the course in order, those without live lessons too (access needs them).
+    modules: list[Module] = field(default_factory=list)
 
     @property
     def lessons(self) -> list[LessonPage]:
@@ -326,7 +330,10 @@ def curricula(*, courses: Iterable[CoursePage]) -> dict[int, Curriculum]:
         ]
         if None in by_module:
             sections.append(CurriculumSection(module=None, lessons=by_module[None]))
-        result[course_id] = Curriculum(sections=sections)
+        result[course_id] = Curriculum(
+            sections=sections,
+            modules=[module for module in modules if module.course_id == course_id],
+        )
     return result
 
 
@@ -416,6 +423,111 @@ def progress_by_course(
 def course_progress(*, user: AbstractBaseUser, course: CoursePage) -> Progress:
     """How far the user is through the course's live lessons, and where to pick up."""
     return progress_by_course(user=user, courses=[course])[course.pk]
+
+
+@dataclass(frozen=True)
+class OutlineLesson:
+    """A lesson in a learner's outline: done or not, and open or what holds it back."""
+
+    lesson: LessonPage
+    is_completed: bool
+    access: LessonAccess
+    quiz: Quiz | None = None
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    """A module's (or the module-less) lessons in the outline, with the learner's tally."""
+
+    module: Module | None
+    lessons: list[OutlineLesson]
+    total_seconds: int
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for item in self.lessons if item.is_completed)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def opens_at(self) -> datetime | None:
+        """When the module opens, while every lesson in it waits for a date (drip)."""
+        times = [item.access.opens_at for item in self.lessons]
+        return min(times) if times and all(times) else None
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A course's curriculum as one visitor sees it: per lesson done / open / when it opens,
+    per module done of total. `is_enrolled` tells a learner's outline from a visitor's (whose
+    lessons are open only as free previews, and who has no progress)."""
+
+    sections: list[OutlineSection]
+    is_enrolled: bool
+    has_modules: bool
+
+    @property
+    def lessons(self) -> list[OutlineLesson]:
+        return [item for section in self.sections for item in section.lessons]
+
+    @property
+    def progress(self) -> Progress:
+        """Done out of all; the next lesson is the first open one not done yet."""
+        lessons = self.lessons
+        open_lessons = [item.lesson for item in lessons if item.access.is_open]
+        next_lesson = next(
+            (item.lesson for item in lessons if item.access.is_open and not item.is_completed),
+            open_lessons[0] if open_lessons else None,
+        )
+        return Progress(
+            completed=sum(1 for item in lessons if item.is_completed),
+            total=len(lessons),
+            next_lesson=next_lesson,
+        )
+
+
+def course_outline(
+    *,
+    user: Visitor,
+    course: CoursePage,
+    curriculum: Curriculum | None = None,
+    access: CourseAccess | None = None,
+) -> Outline:
+    """The course's outline for `user` (see Outline), in a fixed number of queries however
+    many lessons, modules and quizzes: the curriculum (unless given), the access facts
+    (unless given) and, for a learner, their completions."""
+    curriculum = curriculum or course_curriculum(course=course)
+    access = access or course_access(user=user, course_path=course.path, modules=curriculum.modules)
+    done: set[int] = set()
+    if access.is_enrolled:
+        done = set(
+            LessonCompletion.objects.filter(
+                user=user, lesson_id__in=[lesson.pk for lesson in curriculum.lessons]
+            ).values_list("lesson_id", flat=True)
+        )
+    quizzes = {quiz.lesson_id: quiz for quiz in access.quizzes}
+    return Outline(
+        sections=[
+            OutlineSection(
+                module=section.module,
+                lessons=[
+                    OutlineLesson(
+                        lesson=lesson,
+                        is_completed=lesson.pk in done,
+                        access=access.lesson_access(lesson),
+                        quiz=quizzes.get(lesson.pk),
+                    )
+                    for lesson in section.lessons
+                ],
+                total_seconds=section.total_seconds,
+            )
+            for section in curriculum.sections
+        ],
+        is_enrolled=access.is_enrolled,
+        has_modules=curriculum.has_modules,
+    )
 
 
 def owned_courses(*, user: AbstractBaseUser):
@@ -595,3 +707,98 @@ def quiz_state(*, user: AbstractBaseUser, quiz: Quiz) -> QuizState:
     """`user`'s attempts at `quiz` and what they may do next, in one query."""
     attempts = list(QuizAttempt.objects.filter(quiz=quiz, user=user).order_by("number"))
     return QuizState(quiz=quiz, attempts=attempts, now=timezone.now())
+
+
+@dataclass(frozen=True)
+class ReviewedChoice:
+    """A choice the learner made, with whether it was right and its explanation. `choice` is
+    None when the editor has removed that answer since."""
+
+    choice: QuizChoice | None
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    question: QuizQuestion
+    chosen: list[ReviewedChoice]
+    is_right: bool
+
+
+def quiz_review(*, quiz: Quiz, attempt: QuizAttempt) -> list[ReviewedQuestion]:
+    """What the learner sees after submitting: per question, the answers they chose, whether
+    each was right, and its explanation; never the choices they did not pick.
+
+    Read against the quiz as it is now, through the stable ids the attempt stored; whether a
+    question counted as right is re-derived from today's answer key only for display, while
+    the attempt's score stays what it was when marked.
+    """
+    reviewed = []
+    for question in quiz_questions(quiz=quiz):
+        chosen_ids = attempt.answers.get(question.id, [])
+        chosen = [
+            ReviewedChoice(
+                choice=question.choice(choice_id),
+                is_correct=choice_id in question.correct_ids,
+            )
+            for choice_id in chosen_ids
+        ]
+        reviewed.append(
+            ReviewedQuestion(
+                question=question,
+                chosen=chosen,
+                is_right=frozenset(chosen_ids) == question.correct_ids,
+            )
+        )
+    return reviewed
+
+
+@dataclass(frozen=True)
+class LessonFacts:
+    """What serving a lesson needs, read once: its course, the curriculum, the access facts
+    and the lesson's own access (open, or what holds it back)."""
+
+    course: CoursePage
+    curriculum: Curriculum
+    access: CourseAccess
+    lesson_access: LessonAccess
+
+
+def lesson_facts(*, user: Visitor, lesson: LessonPage) -> LessonFacts:
+    course = lesson.course
+    curriculum = course_curriculum(course=course)
+    access = course_access(user=user, course_path=course.path, modules=curriculum.modules)
+    return LessonFacts(
+        course=course,
+        curriculum=curriculum,
+        access=access,
+        lesson_access=access.lesson_access(lesson),
+    )
+
+
+@dataclass(frozen=True)
+class LessonQuiz:
+    """A lesson's quiz as the visitor sees it: their state (None when signed out) and the
+    review of their last attempt (None before any)."""
+
+    quiz: Quiz
+    questions: list[QuizQuestion]
+    state: QuizState | None
+    review: list[ReviewedQuestion] | None
+
+
+def lesson_quiz(*, user: Visitor, lesson: LessonPage, access: CourseAccess) -> LessonQuiz | None:
+    """The quiz of `lesson`, if it has one, with `user`'s attempts (one query each at most)."""
+    quiz = next((quiz for quiz in access.quizzes if quiz.lesson_id == lesson.pk), None)
+    if quiz is None and not access.is_enrolled:
+        quiz = Quiz.objects.filter(lesson=lesson).first()
+    if quiz is None:
+        return None
+    state = quiz_state(user=user, quiz=quiz) if user.is_authenticated else None
+    last = state.last_attempt if state else None
+    return LessonQuiz(
+        quiz=quiz,
+        questions=quiz_questions(quiz=quiz),
+        state=state,
+        review=quiz_review(quiz=quiz, attempt=last) if last else None,
+    )

@@ -1,11 +1,15 @@
 """Drip release: lessons and modules open days after enrolling, or on a fixed date; a required
 quiz holds back the modules after it. Time is moved forward, never waited for."""
 
+import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import dateformat, timezone
+from wagtail.documents import get_document_model
 
 from courses.selectors import lesson_access, lesson_is_open_to, quiz_questions
 from courses.services import quiz_attempt_submit
@@ -101,3 +105,107 @@ def test_a_quiz_not_required_to_continue_holds_nothing_back(enrolled_user, cours
     later = LessonPageFactory(parent=course, module=ModuleFactory(course=course, sort_order=1))
     QuizFactory(lesson=LessonPageFactory(parent=course, module=start), is_final_exam=True)
     assert lesson_is_open_to(user=enrolled_user, lesson=later)
+
+
+# The pages: the lesson URL, its files and the outlines ------------------------------------
+
+TIME = re.compile(r'<time datetime="([^"]+)" data-local-time>([^<]+)</time>')
+
+
+@pytest.fixture
+def dripped(clock, enrolled_user, course):
+    """A lesson opening 7 days after enrolling, with a worksheet, and the learner signed in."""
+    worksheet = get_document_model()(title="Week two worksheet")
+    worksheet.file.save("week-two.txt", ContentFile(b"secret drills"))
+    lesson = LessonPageFactory(
+        parent=course,
+        title="Week two drills",
+        body="<p>The secret drill content.</p>",
+        opens_after_days=7,
+        resources=[("document", worksheet)],
+    )
+    lesson.save_revision().publish()
+    return lesson, worksheet
+
+
+def test_before_it_opens_the_lesson_url_shows_when_it_opens_never_its_content(
+    clock, client, enrolled_user, dripped
+):
+    lesson, _ = dripped
+    client.force_login(enrolled_user)
+    response = client.get(lesson.url)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "secret drill content" not in html and "week-two.txt" not in html
+    opens = clock.now + timedelta(days=7)
+    (iso, text), *_ = TIME.findall(html)
+    assert datetime.fromisoformat(iso) == opens
+    assert text == dateformat.format(timezone.localtime(opens), "j F Y, H:i T")
+    assert "Opens on" in html and "js/local-time" in html
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+
+    clock.move(days=7)
+    response = client.get(lesson.url)
+    assert response.status_code == 200 and "secret drill content" in response.content.decode()
+
+
+def test_before_it_opens_the_lessons_files_show_the_opens_on_page(
+    clock, client, enrolled_user, dripped
+):
+    _, worksheet = dripped
+    client.force_login(enrolled_user)
+    response = client.get(worksheet.url)
+    assert response.status_code == 403
+    assert "Opens on" in response.content.decode()
+    assert b"secret drills" not in response.content
+
+    clock.move(days=7)
+    response = client.get(worksheet.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"secret drills"
+
+
+def test_a_dripped_lessons_file_stays_forbidden_to_visitors_not_enrolled(client, dripped):
+    _, worksheet = dripped
+    client.force_login(UserFactory())
+    response = client.get(worksheet.url)
+    assert response.status_code == 403 and "Opens on" not in response.content.decode()
+
+
+def test_the_outline_shows_when_a_module_opens_and_links_only_open_lessons(
+    clock, client, enrolled_user, course, modules
+):
+    start, week_two = modules
+    LessonPageFactory(parent=course, title="Welcome", module=start)
+    locked = LessonPageFactory(parent=course, title="Tandem walking", module=week_two)
+    client.force_login(enrolled_user)
+    html = client.get(course.url).content.decode()
+    assert "Opens on" in html
+    assert f'href="{locked.url}"' not in html
+    iso = TIME.search(html).group(1)
+    assert datetime.fromisoformat(iso) == clock.now + timedelta(days=7)
+
+    clock.move(days=7)
+    html = client.get(course.url).content.decode()
+    assert "Opens on" not in html and f'href="{locked.url}"' in html
+
+
+def test_visitors_read_how_many_days_after_enrolling_a_module_opens(client, course, modules):
+    LessonPageFactory(parent=course, module=modules[1])
+    html = client.get(course.url).content.decode()
+    assert "Opens 7 days after you enrol" in html
+
+
+def test_a_lesson_behind_a_required_quiz_says_which_quiz_to_pass(client, enrolled_user, course):
+    start = ModuleFactory(course=course, sort_order=0)
+    quiz_lesson = LessonPageFactory(parent=course, title="Basics", module=start)
+    QuizFactory(lesson=quiz_lesson, title="Basics check", is_required=True)
+    later = LessonPageFactory(
+        parent=course, module=ModuleFactory(course=course, sort_order=1), body="<p>Hidden</p>"
+    )
+    client.force_login(enrolled_user)
+    response = client.get(later.url)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Pass “Basics check” to open this lesson" in html and "Hidden" not in html
+    assert f'href="{quiz_lesson.url}#quiz"' in html
