@@ -78,11 +78,12 @@ class CourseAccess:
     """The facts that decide which of one course's lessons a visitor may open, read once for
     the course (course_access), and the one rule that applies them (`lesson_access`).
 
-    The rule, in order: a free preview is open to everyone; editors (anyone who may use the
-    Wagtail admin) open every lesson, so they can check what they make; everyone else needs an
-    active enrollment; then the lesson and its module must both be released (drip: days after
-    `granted_at`, or a fixed date); then every quiz marked "required to continue" in an
-    earlier module must be passed.
+    The rule, in order: a free preview is open to everyone; an editor (anyone who may use the
+    Wagtail admin) who is not enrolled opens every lesson, to check what they make; everyone
+    else needs an active enrollment, and then the lesson and its module must both be released
+    (drip: days after `granted_at`, or a fixed date) and every quiz marked "required to
+    continue" in an earlier module passed. An enrolled editor is a learner like any other and
+    sees the course as learners do (which is also how an editor tries the drip out).
     """
 
     def __init__(
@@ -149,12 +150,9 @@ class CourseAccess:
         if not self.is_enrolled:
             return OPEN if self.is_editor else NOT_ENROLLED
         opens_at = self.opens_at(lesson)
-        quiz = self.blocking_quiz(lesson)
-        if (opens_at and opens_at > self.now) or quiz:
-            if self.is_editor:
-                return OPEN
-            if opens_at and opens_at > self.now:
-                return LessonAccess(is_open=False, opens_at=opens_at)
+        if opens_at and opens_at > self.now:
+            return LessonAccess(is_open=False, opens_at=opens_at)
+        if quiz := self.blocking_quiz(lesson):
             return LessonAccess(is_open=False, quiz=quiz)
         return OPEN
 

@@ -209,3 +209,13 @@ def test_a_lesson_behind_a_required_quiz_says_which_quiz_to_pass(client, enrolle
     assert response.status_code == 403
     assert "Pass “Basics check” to open this lesson" in html and "Hidden" not in html
     assert f'href="{quiz_lesson.url}#quiz"' in html
+
+
+def test_an_enrolled_editor_sees_the_drip_as_learners_do(clock, course, modules):
+    from courses.services import enrollment_grant
+
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    enrollment_grant(user=editor, course=course, order=None)
+    lesson = LessonPageFactory(parent=course, module=modules[1])
+    assert not lesson_is_open_to(user=editor, lesson=lesson)
