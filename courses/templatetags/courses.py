@@ -67,6 +67,6 @@ def local_time(moment) -> str:
         return ""
     return format_html(
         '<time datetime="{}" data-local-time>{}</time>',
-        moment.isoformat(),
+        moment.isoformat(timespec="seconds"),
         dateformat.format(timezone.localtime(moment), SITE_DATETIME_FORMAT),
     )
