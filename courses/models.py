@@ -502,7 +502,9 @@ class LessonPage(Page):
         )
         quiz = lesson_quiz(user=request.user, lesson=self, access=facts.access)
         context["quiz"] = quiz
-        if quiz and (quiz.state is None or quiz.state.may_attempt):
+        # Signed-out visitors (a free preview's quiz) get no form: the rendering they share in
+        # the page cache holds no attempt token and no CSRF token.
+        if quiz and quiz.state is not None and quiz.state.may_attempt:
             context["quiz_form"] = quiz_form or QuizForm(questions=quiz.questions)
         return context
 

@@ -200,3 +200,36 @@ def test_someone_elses_attempt_token_is_refused_with_a_message(
     response = client.post(submit_url(quiz), data, follow=True)
     assert "This quiz form was used already" in response.content.decode()
     assert not QuizAttempt.objects.filter(user=learner).exists()
+
+
+def test_a_free_previews_quiz_asks_signed_out_visitors_to_log_in_with_no_tokens(
+    client, free_lesson
+):
+    QuizFactory(lesson=free_lesson)
+    html = client.get(free_lesson.url).content.decode()
+    assert "Log in to take the quiz" in html
+    assert 'name="token"' not in html and "csrfmiddlewaretoken" not in html
+
+
+def test_two_submissions_racing_for_the_last_attempt_record_one(enrolled_user, quiz, monkeypatch):
+    """The loser read the attempts before the winner's was stored: the unique attempt number
+    refuses it, and it is told when the next attempt opens."""
+    from courses import services
+    from courses.exceptions import QuizAttemptsUsed
+
+    def submit():
+        return services.quiz_attempt_submit(
+            user=enrolled_user, quiz=quiz, answers=wrong(quiz), token=uuid.uuid4()
+        )
+
+    submit()
+    submit()
+    real_state = services.quiz_state
+    reads = [real_state(user=enrolled_user, quiz=quiz)]  # what the loser read first
+    submit()  # the winner
+    monkeypatch.setattr(
+        services, "quiz_state", lambda **kwargs: reads.pop() if reads else real_state(**kwargs)
+    )
+    with pytest.raises(QuizAttemptsUsed):
+        submit()
+    assert QuizAttempt.objects.filter(user=enrolled_user).count() == 3
