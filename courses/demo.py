@@ -1,7 +1,9 @@
 """Demo courses: "The Balance Gym" (the course the seed episode promotes) and three more.
 
 The Balance Gym carries a full sales page: modules, an instructor, rated testimonials, an FAQ
-and the refund guarantee. It is added to a Balance Gym seeded before those existed, too.
+and the refund guarantee, and a quiz that must be passed before its last module opens.
+Pain-Free Posture has a module released a week after enrolling (drip). Each is added to a
+demo seeded before it existed, too.
 """
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from courses.models import (
     Instructor,
     LessonPage,
     Module,
+    Quiz,
     Testimonial,
 )
 from website.content.demo import demo_image, home_page
@@ -231,6 +234,104 @@ def _balance_gym_sales_page(course: CoursePage) -> None:
             lesson.save_revision().publish()
 
 
+# The Balance Gym's quiz: at the end of the "Eyes and inner ear" module, required to open
+# "Feet and movement". Questions: (kind, text, [(answer, is correct, explanation)]).
+BALANCE_GYM_QUIZ_LESSON = "Head turns while walking"
+BALANCE_GYM_QUIZ = {
+    "title": "Eyes and inner ear check",
+    "pass_percent": 60,
+    "max_attempts": 3,
+    "cooldown_hours": 24,
+    "is_required": True,
+}
+BALANCE_GYM_QUIZ_QUESTIONS = [
+    (
+        "single",
+        "Which organ senses that your head is turning?",
+        [
+            ("The inner ear (vestibular system)", True, "Its canals sense rotation."),
+            ("The knees", False, "The knees sense load and position, not head turns."),
+            ("The stomach", False, "Nausea can follow dizziness, but it senses nothing."),
+        ],
+    ),
+    (
+        "multiple",
+        "Which drills train the reflex that steadies your gaze? Tick every one.",
+        [
+            ("Head turns while looking at a fixed target", True, "The core gaze drill."),
+            ("Walking with slow head turns", True, "The same reflex, on the move."),
+            ("Calf raises", False, "Good for the feet, but the eyes are not involved."),
+        ],
+    ),
+    (
+        "single",
+        "How should a drill feel?",
+        [
+            ("Mildly challenging, settling within a minute", True, "That dose trains the system."),
+            ("As dizzy as you can bear", False, "Too much: back off and shorten the drill."),
+        ],
+    ),
+]
+
+# Pain-Free Posture's modules: (title, summary, days after enrolling, lessons by title).
+POSTURE_MODULES = [
+    (
+        "Foundations",
+        "How your brain maps your body, and the neck-and-eyes link.",
+        None,
+        ["Your brain's map of your body", "Neck and eyes: the hidden link"],
+    ),
+    (
+        "Week two: the desk routine",
+        "Released a week after you enrol, once the foundations have settled.",
+        7,
+        ["The desk routine"],
+    ),
+]
+
+
+def _balance_gym_quiz(course: CoursePage) -> None:
+    """The required quiz on its lesson, through a revision as an editor would add it."""
+    lesson = LessonPage.objects.child_of(course).filter(title=BALANCE_GYM_QUIZ_LESSON).first()
+    if lesson is None or Quiz.objects.filter(lesson=lesson).exists():
+        return
+    lesson.quizzes = [
+        Quiz(
+            **BALANCE_GYM_QUIZ,
+            questions=[
+                (
+                    kind,
+                    {
+                        "question": text,
+                        "choices": [
+                            {"text": answer, "is_correct": correct, "explanation": why}
+                            for answer, correct, why in choices
+                        ],
+                    },
+                )
+                for kind, text, choices in BALANCE_GYM_QUIZ_QUESTIONS
+            ],
+        )
+    ]
+    lesson.save_revision().publish()
+
+
+def _posture_modules(course: CoursePage) -> None:
+    """Pain-Free Posture's modules, the second released a week after enrolling."""
+    if course.modules.exists():
+        return
+    course.modules = [
+        Module(title=title, summary=summary, opens_after_days=days)
+        for title, summary, days, _ in POSTURE_MODULES
+    ]
+    course.save_revision().publish()
+    modules = {module.title: module for module in Module.objects.filter(course_id=course.pk)}
+    for title, _, _, lesson_titles in POSTURE_MODULES:
+        for lesson in LessonPage.objects.child_of(course).filter(title__in=lesson_titles):
+            lesson.module = modules[title]
+            lesson.save_revision().publish()
+
+
 def course_index() -> CourseIndexPage:
     """The "Courses" page at /courses/, created once under the home page."""
     index = CourseIndexPage.objects.first()
@@ -306,6 +407,11 @@ def seed(*, stdout) -> None:
     balance_gym = CoursePage.objects.filter(slug="the-balance-gym").first()
     if balance_gym is not None and not balance_gym.modules.exists():
         _balance_gym_sales_page(balance_gym)
+    if balance_gym is not None:
+        _balance_gym_quiz(balance_gym)
+    posture = CoursePage.objects.filter(slug="pain-free-posture").first()
+    if posture is not None:
+        _posture_modules(posture)
     stdout.write(
         f"Courses: {CoursePage.objects.count()} at /courses/"
         " (The Balance Gym at /courses/the-balance-gym/)"

@@ -1,4 +1,7 @@
-"""Admin forms for course pages: a lesson's duration as minutes and seconds, its module."""
+"""Course forms: the lesson editor (duration as minutes and seconds, its module) and a
+learner's quiz answers."""
+
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -95,3 +98,62 @@ class LessonPageForm(WagtailAdminPageForm):
 
     def clean_duration_seconds(self) -> int:
         return self.cleaned_data.get("duration_seconds") or 0
+
+
+class OneAnswerRadioSelect(forms.RadioSelect):
+    """Radio buttons that hand a tampered post with several answers on as they came (a list,
+    which no choice matches), instead of silently keeping the last one."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        values = [value for value in values if value is not None]
+        if len(values) == 1:
+            return values[0]
+        return values or None
+
+
+class QuizForm(forms.Form):
+    """A learner's answers: one field per question, named by the question's stable id, whose
+    choices are that question's choice ids (so an id from elsewhere is a form error), and the
+    attempt's token, fresh on every form shown, that makes a double submit count once.
+
+    Built from the questions without their answer key: nothing here says which is correct.
+    """
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, questions, **kwargs):
+        kwargs.setdefault("initial", {"token": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            field_class, widget = (
+                (forms.MultipleChoiceField, forms.CheckboxSelectMultiple)
+                if question.is_multiple
+                else (forms.ChoiceField, OneAnswerRadioSelect)
+            )
+            self.fields[self.field_name(question)] = field_class(
+                label=question.text,
+                choices=[(choice.id, choice.text) for choice in question.choices],
+                widget=widget,
+                help_text="Choose every answer that applies." if question.is_multiple else "",
+                error_messages={
+                    "required": "Choose an answer.",
+                    "invalid_choice": "That answer is not one of this question's choices.",
+                },
+            )
+
+    @staticmethod
+    def field_name(question) -> str:
+        return f"question-{question.id}"
+
+    def question_fields(self):
+        return [self[self.field_name(question)] for question in self.questions]
+
+    def answers(self) -> dict[str, list[str]]:
+        """Question id → the chosen choice ids (valid forms only)."""
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data[self.field_name(question)]
+            result[question.id] = sorted(value) if isinstance(value, list) else [value]
+        return result

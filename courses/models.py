@@ -1,10 +1,14 @@
 """Courses: an index of courses, each a sales page with ordered lessons, and who may watch them."""
 
+import uuid
+from functools import cached_property
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -14,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.blocks import quiz_question_blocks
 from courses.forms import MAX_LESSON_SECONDS, LessonPageForm
 from shop.money import decimal_amount
 from website.absolute_urls import absolute_url
@@ -243,14 +248,17 @@ class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: the selectors import these models.
-        from courses.selectors import course_sales_facts, owned_course_progress
+        from courses.selectors import course_outline, course_sales_facts
 
         # Read once and handed to structured_data too (SeoHeadMixin passes keyword arguments
         # on), so the query count is the same however many lessons or testimonials there are.
         sales = course_sales_facts(course=self)
         context = super().get_context(request, *args, sales=sales, **kwargs)
         context["sales"] = sales
-        context["progress"] = owned_course_progress(request=request, course=self)
+        # The outline as this visitor sees it: a learner's progress and what is open to them.
+        outline = course_outline(user=request.user, course=self, curriculum=sales.curriculum)
+        context["outline"] = outline
+        context["progress"] = outline.progress if outline.is_enrolled else None
         return context
 
 
@@ -296,18 +304,33 @@ class Instructor(index.Indexed, models.Model):
         return [part.strip() for part in self.bio.split("\n\n") if part.strip()]
 
 
-class Module(Orderable):
-    """A part of a course's curriculum: a title, a summary and the lessons that choose it.
+OPENS_AFTER_DAYS_HELP = (
+    "Drip release: opens this many days after the learner enrolled. Leave empty to open at once."
+)
+OPENS_AT_HELP = (
+    "Opens on this date and time (site time zone). With a number of days as well, "
+    "the later of the two counts."
+)
 
-    Deliberately small: drip release and quizzes (certification) are to be added as fields
-    or related models of this one.
-    """
+
+class Module(Orderable):
+    """A part of a course's curriculum: a title, a summary, the lessons that choose it and
+    when they open (drip release: days after enrolling and/or a fixed date and time)."""
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="modules")
     title = models.CharField(max_length=120)
     summary = models.TextField(blank=True, max_length=400)
+    opens_after_days = models.PositiveSmallIntegerField(
+        "opens after (days)", null=True, blank=True, help_text=OPENS_AFTER_DAYS_HELP
+    )
+    opens_at = models.DateTimeField("opens on", null=True, blank=True, help_text=OPENS_AT_HELP)
 
-    panels = [FieldPanel("title"), FieldPanel("summary")]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("opens_after_days"),
+        FieldPanel("opens_at"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "module"
@@ -403,7 +426,13 @@ class LessonPage(Page):
         validators=[MaxValueValidator(MAX_LESSON_SECONDS)],
         help_text="How long the lesson's video runs.",
     )
-    is_free_preview = models.BooleanField("free preview", default=False)
+    is_free_preview = models.BooleanField(
+        "free preview", default=False, help_text="Open to every visitor, whatever the release."
+    )
+    opens_after_days = models.PositiveSmallIntegerField(
+        "opens after (days)", null=True, blank=True, help_text=OPENS_AFTER_DAYS_HELP
+    )
+    opens_at = models.DateTimeField("opens on", null=True, blank=True, help_text=OPENS_AT_HELP)
 
     content_panels = [
         *Page.content_panels,
@@ -412,7 +441,22 @@ class LessonPage(Page):
         FieldPanel("body"),
         FieldPanel("resources"),
         FieldPanel("duration_seconds"),
-        FieldPanel("is_free_preview"),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_free_preview"),
+                FieldPanel("opens_after_days"),
+                FieldPanel("opens_at"),
+            ],
+            heading="Access and release",
+            help_text="A lesson in a module opens when both the module and the lesson are open.",
+        ),
+        InlinePanel(
+            "quizzes",
+            max_num=1,
+            heading="Quiz",
+            label="Quiz",
+            help_text="An optional quiz at the end of the lesson, marked on the server.",
+        ),
     ]
     base_form_class = LessonPageForm
     search_fields = [*Page.search_fields, index.SearchField("body")]
@@ -423,23 +467,45 @@ class LessonPage(Page):
     class Meta:
         verbose_name = "lesson page"
 
-    @property
+    @cached_property
     def course(self) -> CoursePage:
-        return CoursePage.objects.get(pk=self.get_parent().pk)
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_curriculum, lesson_is_completed
+    def get_context(self, request, *args, facts=None, quiz_form=None, **kwargs):
+        """The lesson, its course's outline as this visitor sees it (progress, what is open),
+        previous and next in curriculum order, and its quiz (a fresh form while an attempt
+        may be submitted; `quiz_form` is a submitted one with errors)."""
+        from courses.forms import QuizForm
+        from courses.selectors import course_outline, lesson_facts, lesson_is_completed, lesson_quiz
 
+        facts = facts or lesson_facts(user=request.user, lesson=self)
         context = super().get_context(request, *args, **kwargs)
-        course = self.course
-        context["course"] = course
+        context["course"] = facts.course
+        context["module"] = next(
+            (module for module in facts.curriculum.modules if module.pk == self.module_id), None
+        )
+        outline = course_outline(
+            user=request.user, course=facts.course, curriculum=facts.curriculum, access=facts.access
+        )
+        context["outline"] = outline
         # Previous and next follow the curriculum (module order), as the course page lists it.
-        lessons = course_curriculum(course=course).lessons
+        lessons = facts.curriculum.lessons
         position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
         if position is not None:
             context["previous_lesson"] = lessons[position - 1] if position > 0 else None
             context["next_lesson"] = lessons[position + 1] if position + 1 < len(lessons) else None
-        context["is_completed"] = lesson_is_completed(user=request.user, lesson=self)
+        item = next((item for item in outline.lessons if item.lesson.pk == self.pk), None)
+        context["is_completed"] = (
+            item.is_completed
+            if item is not None and outline.is_enrolled
+            else lesson_is_completed(user=request.user, lesson=self)
+        )
+        quiz = lesson_quiz(user=request.user, lesson=self, access=facts.access)
+        context["quiz"] = quiz
+        # Signed-out visitors (a free preview's quiz) get no form: the rendering they share in
+        # the page cache holds no attempt token and no CSRF token.
+        if quiz and quiz.state is not None and quiz.state.may_attempt:
+            context["quiz_form"] = quiz_form or QuizForm(questions=quiz.questions)
         return context
 
     def get_sitemap_urls(self, request=None):
@@ -447,14 +513,27 @@ class LessonPage(Page):
         return super().get_sitemap_urls(request) if self.is_free_preview else []
 
     def serve(self, request, *args, **kwargs):
+        """The lesson to whoever may open it (CourseAccess holds the rule). A visitor who is
+        not enrolled is sent to the sales page; a learner whose lesson is not released yet
+        gets the "opens on" page (403), never the content."""
         from django.contrib import messages
 
-        from courses.selectors import lesson_is_open_to
+        from courses.selectors import lesson_facts
 
-        if not lesson_is_open_to(user=request.user, lesson=self):
+        facts = kwargs.pop("facts", None) or lesson_facts(user=request.user, lesson=self)
+        access = facts.lesson_access
+        if access.needs_enrollment:
             messages.info(request, f"“{self.title}” is part of this course. Enrol to watch it.")
-            return HttpResponseRedirect(self.get_parent().url)
-        response = super().serve(request, *args, **kwargs)
+            return HttpResponseRedirect(facts.course.url)
+        if not access.is_open:
+            response = TemplateResponse(
+                request,
+                "courses/lesson_locked.html",
+                {"page": self, "lesson": self, "course": facts.course, "access": access},
+                status=403,
+            )
+        else:
+            response = super().serve(request, *args, facts=facts, **kwargs)
         if not self.is_free_preview:
             add_never_cache_headers(response)
         return response
@@ -502,3 +581,103 @@ class LessonCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} completed {self.lesson}"
+
+
+class Quiz(models.Model):
+    """A lesson's quiz: single- and multiple-choice questions, a pass mark, attempts in rounds.
+
+    A learner has `max_attempts` attempts; once they are used, the next round of attempts
+    opens `cooldown_hours` after the last one. The answer key (which choices are correct, and
+    their explanations) never reaches the page before an attempt is submitted.
+    """
+
+    lesson = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=120, default="Check your understanding")
+    questions = StreamField(quiz_question_blocks())
+    pass_percent = models.PositiveSmallIntegerField(
+        "pass mark (%)",
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The share of questions to get right to pass. A question is right only "
+        "when exactly its correct answers are chosen.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        "attempts", default=3, validators=[MinValueValidator(1)]
+    )
+    cooldown_hours = models.PositiveSmallIntegerField(
+        "cool-down (hours)",
+        default=24,
+        help_text="Once the attempts are used, the learner waits this long for the next ones.",
+    )
+    is_required = models.BooleanField(
+        "required to continue",
+        default=False,
+        help_text="Lessons in later modules stay locked until the learner passes this quiz.",
+    )
+    is_final_exam = models.BooleanField(
+        "final exam",
+        default=False,
+        help_text="Passing it is part of completing the course (and earning its certificate).",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("questions"),
+        FieldPanel("pass_percent"),
+        FieldPanel("max_attempts"),
+        FieldPanel("cooldown_hours"),
+        FieldPanel("is_required"),
+        FieldPanel("is_final_exam"),
+    ]
+
+    class Meta:
+        verbose_name = "quiz"
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.lesson})"
+
+    def passes(self, *, score: int, total: int) -> bool:
+        """Whether `score` right answers out of `total` reach the pass mark (integers only)."""
+        return total > 0 and score * 100 >= self.pass_percent * total
+
+
+class QuizAttempt(models.Model):
+    """One submitted attempt: the choice ids given per question id, and the score.
+
+    `number` counts a learner's attempts at a quiz from 1 and is unique with them, so two
+    concurrent submissions cannot both take the last attempt; `token` comes from the form the
+    learner was shown, so a double click records one attempt, not two.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveIntegerField()
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    answers = models.JSONField(default=dict, help_text="Question id → the choice ids chosen.")
+    score = models.PositiveSmallIntegerField(help_text="Questions answered right.")
+    total = models.PositiveSmallIntegerField(help_text="Questions asked.")
+    is_passed = models.BooleanField("passed")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="quiz_attempt_number_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=models.F("total")), name="quiz_attempt_score_le_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "quiz", "is_passed"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.quiz}: {self.score}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        """The score as a whole percent, rounded down (the pass decision uses integers too)."""
+        return self.score * 100 // self.total if self.total else 0

@@ -1,13 +1,16 @@
 """Reads about courses: who may see what, progress, a user's library."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
+from django.utils import timezone
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex
 
@@ -19,6 +22,8 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
     Module,
+    Quiz,
+    QuizAttempt,
     Testimonial,
 )
 from shop.models import Membership
@@ -38,23 +43,193 @@ def user_is_enrolled(*, user: Visitor, course: CoursePage) -> bool:
     return Enrollment.objects.filter(user=user, course=course, revoked_at__isnull=True).exists()
 
 
-def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
-    """A lesson is open to everyone when it is a free preview, otherwise only to the enrolled
-    and to members whose membership gives access now to a plan granting the course.
+def release_time(
+    *, opens_at: datetime | None, opens_after_days: int | None, granted_at: datetime
+) -> datetime | None:
+    """When a drip-released module or lesson opens for a learner enrolled at `granted_at`: the
+    later of its fixed date and `opens_after_days` after enrolling; None when neither is set."""
+    times = [opens_at] if opens_at else []
+    if opens_after_days:
+        times.append(granted_at + timedelta(days=opens_after_days))
+    return max(times, default=None)
 
-    Editors (anyone who may use the Wagtail admin) see every lesson, so they can preview
-    and check the courses they make.
+
+@dataclass(frozen=True)
+class LessonAccess:
+    """Whether a visitor may open a lesson and, when not, what stands in the way: `opens_at`
+    (drip release not reached yet), `quiz` (a required quiz of an earlier module to pass
+    first), or neither (the visitor is not enrolled)."""
+
+    is_open: bool
+    opens_at: datetime | None = None
+    quiz: Quiz | None = None
+    # The lesson refused, where the answer is about a file (one of the lessons using it).
+    lesson: LessonPage | None = None
+
+    @property
+    def needs_enrollment(self) -> bool:
+        return not self.is_open and self.opens_at is None and self.quiz is None
+
+
+OPEN = LessonAccess(is_open=True)
+NOT_ENROLLED = LessonAccess(is_open=False)
+
+
+class CourseAccess:
+    """The facts that decide which of one course's lessons a visitor may open, read once for
+    the course (course_access), and the one rule that applies them (`lesson_access`).
+
+    The rule, in order: a free preview is open to everyone; an editor (anyone who may use the
+    Wagtail admin) who is not enrolled opens every lesson, to check what they make; everyone
+    else needs an active enrollment, and then the lesson and its module must both be released
+    (drip: days after `granted_at`, or a fixed date) and every quiz marked "required to
+    continue" in an earlier module passed. An enrolled editor is a learner like any other and
+    sees the course as learners do (which is also how an editor tries the drip out).
     """
+
+    def __init__(
+        self,
+        *,
+        user: Visitor,
+        granted_at: datetime | None,
+        modules: list[Module],
+        quizzes: list[Quiz],
+        now: datetime,
+    ):
+        self.user = user
+        self.granted_at = granted_at
+        self.modules = {module.pk: module for module in modules}
+        self.positions = {module.pk: position for position, module in enumerate(modules)}
+        # Every quiz of the course's live lessons, annotated with `is_passed` for this user.
+        self.quizzes = quizzes
+        self.now = now
+
+    @cached_property
+    def is_editor(self) -> bool:
+        return self.user.is_authenticated and self.user.has_perm("wagtailadmin.access_admin")
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.granted_at is not None
+
+    def _position(self, module_id: int | None) -> int:
+        """A module's place in the course; lessons without a module come after every module."""
+        return self.positions.get(module_id, len(self.positions))
+
+    def opens_at(self, lesson: LessonPage) -> datetime | None:
+        """When the lesson (with its module) is released to this learner; None: no drip."""
+        if self.granted_at is None:
+            return None
+        times = [
+            release_time(
+                opens_at=item.opens_at,
+                opens_after_days=item.opens_after_days,
+                granted_at=self.granted_at,
+            )
+            for item in (lesson, self.modules.get(lesson.module_id))
+            if item is not None
+        ]
+        return max((time for time in times if time), default=None)
+
+    def blocking_quiz(self, lesson: LessonPage) -> Quiz | None:
+        """The first required quiz of an earlier module the learner has not passed yet."""
+        position = self._position(lesson.module_id)
+        return next(
+            (
+                quiz
+                for quiz in self.quizzes
+                if quiz.is_required
+                and not quiz.is_passed
+                and self._position(quiz.module_id) < position
+            ),
+            None,
+        )
+
+    def lesson_access(self, lesson: LessonPage) -> LessonAccess:
+        if lesson.is_free_preview:
+            return OPEN
+        if not self.is_enrolled:
+            return OPEN if self.is_editor else NOT_ENROLLED
+        opens_at = self.opens_at(lesson)
+        if opens_at and opens_at > self.now:
+            return LessonAccess(is_open=False, opens_at=opens_at)
+        if quiz := self.blocking_quiz(lesson):
+            return LessonAccess(is_open=False, quiz=quiz)
+        return OPEN
+
+
+def _course_path(lesson: LessonPage) -> str:
+    return lesson.path[: -Page.steplen]
+
+
+def course_quizzes(*, user: Visitor, course_path: str) -> list[Quiz]:
+    """Every quiz of the course's live lessons, in curriculum order neither here nor there,
+    each with `module_id` (its lesson's) and `is_passed` (by `user`), in one query."""
+    passed = (
+        Exists(QuizAttempt.objects.filter(quiz=OuterRef("pk"), user=user, is_passed=True))
+        if user.is_authenticated
+        else Value(False)
+    )
+    return list(
+        Quiz.objects.filter(
+            lesson__path__startswith=course_path,
+            lesson__depth=len(course_path) // Page.steplen + 1,
+            lesson__live=True,
+        )
+        .annotate(module_id=F("lesson__module_id"), is_passed=passed)
+        .order_by("pk")
+    )
+
+
+def course_access(
+    *, user: Visitor, course_path: str, modules: list[Module] | None = None
+) -> CourseAccess:
+    """What decides access to the lessons of the course at `course_path` (see CourseAccess).
+
+    Nothing is asked for anonymous visitors; for the signed-in, the enrollment, then (only
+    when enrolled) the course's modules, unless given in order, and its quizzes.
+    """
+    granted_at = None
+    if user.is_authenticated:
+        granted_at = (
+            Enrollment.objects.filter(user=user, course__path=course_path, revoked_at__isnull=True)
+            .values_list("granted_at", flat=True)
+            .first()
+        )
+        if granted_at is None:
+            # A member of a plan granting the course is enrolled from the membership's start
+            # (drip release counts from it), while the membership gives access.
+            granted_at = (
+                Membership.objects.filter(user=user)
+                .giving_access()
+                .filter(Q(plan__grants_all_courses=True) | Q(plan__courses__path=course_path))
+                .order_by("started_at")
+                .values_list("started_at", flat=True)
+                .first()
+            )
+    if granted_at is None:
+        return CourseAccess(user=user, granted_at=None, modules=[], quizzes=[], now=timezone.now())
+    if modules is None:
+        modules = list(Module.objects.filter(course__path=course_path).order_by("sort_order", "pk"))
+    return CourseAccess(
+        user=user,
+        granted_at=granted_at,
+        modules=modules,
+        quizzes=course_quizzes(user=user, course_path=course_path),
+        now=timezone.now(),
+    )
+
+
+def lesson_access(*, user: Visitor, lesson: LessonPage) -> LessonAccess:
+    """Whether `user` may open `lesson`, and if not why (the rule: CourseAccess)."""
     if lesson.is_free_preview:
-        return True
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("wagtailadmin.access_admin"):
-        return True
-    course_id = lesson.get_parent().pk
-    if Enrollment.objects.filter(user=user, course__pk=course_id, revoked_at__isnull=True).exists():
-        return True
-    return Membership.objects.filter(user=user).granting_course(course_id).exists()
+        return OPEN
+    return course_access(user=user, course_path=_course_path(lesson)).lesson_access(lesson)
+
+
+def lesson_is_open_to(*, user: Visitor, lesson: LessonPage) -> bool:
+    """True when `user` may open `lesson` now (free preview, editor, or enrolled and released)."""
+    return lesson_access(user=user, lesson=lesson).is_open
 
 
 def lesson_is_completed(*, user: Visitor, lesson: LessonPage) -> bool:
@@ -64,11 +239,13 @@ def lesson_is_completed(*, user: Visitor, lesson: LessonPage) -> bool:
     )
 
 
-def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
-    """A document used by any lesson is open only to those who may see one of those lessons.
+def document_access(*, user: Visitor, document: AbstractDocument) -> LessonAccess:
+    """A document used by any lesson is open only to those who may open one of those lessons.
 
     Documents no lesson uses (episode attachments, reading lists) stay public. The lookup goes
     through Wagtail's reference index, so videos and resources chosen in StreamFields count.
+    When every lesson using it is closed, the answer is the soonest to open (drip), else a
+    quiz to pass, else enrollment.
     """
     lesson_ids = (
         ReferenceIndex.get_references_to(document)
@@ -77,8 +254,22 @@ def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
     )
     lessons = list(LessonPage.objects.filter(pk__in=[int(pk) for pk in lesson_ids]))
     if not lessons:
-        return True
-    return any(lesson_is_open_to(user=user, lesson=lesson) for lesson in lessons)
+        return OPEN
+    refusals = []
+    for lesson in lessons:
+        access = lesson_access(user=user, lesson=lesson)
+        if access.is_open:
+            return access
+        refusals.append(replace(access, lesson=lesson))
+    dripped = [access for access in refusals if access.opens_at]
+    if dripped:
+        return min(dripped, key=lambda access: access.opens_at)
+    return next((access for access in refusals if access.quiz), NOT_ENROLLED)
+
+
+def document_is_open_to(*, user: Visitor, document: AbstractDocument) -> bool:
+    """True when `user` may download `document` (see document_access)."""
+    return document_access(user=user, document=document).is_open
 
 
 @dataclass(frozen=True)
@@ -102,6 +293,8 @@ class Curriculum:
     """
 
     sections: list[CurriculumSection] = field(default_factory=list)
+    # Every module of the course in order, those without live lessons too (access needs them).
+    modules: list[Module] = field(default_factory=list)
 
     @property
     def lessons(self) -> list[LessonPage]:
@@ -147,7 +340,10 @@ def curricula(*, courses: Iterable[CoursePage]) -> dict[int, Curriculum]:
         ]
         if None in by_module:
             sections.append(CurriculumSection(module=None, lessons=by_module[None]))
-        result[course_id] = Curriculum(sections=sections)
+        result[course_id] = Curriculum(
+            sections=sections,
+            modules=[module for module in modules if module.course_id == course_id],
+        )
     return result
 
 
@@ -239,6 +435,111 @@ def course_progress(*, user: AbstractBaseUser, course: CoursePage) -> Progress:
     return progress_by_course(user=user, courses=[course])[course.pk]
 
 
+@dataclass(frozen=True)
+class OutlineLesson:
+    """A lesson in a learner's outline: done or not, and open or what holds it back."""
+
+    lesson: LessonPage
+    is_completed: bool
+    access: LessonAccess
+    quiz: Quiz | None = None
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    """A module's (or the module-less) lessons in the outline, with the learner's tally."""
+
+    module: Module | None
+    lessons: list[OutlineLesson]
+    total_seconds: int
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for item in self.lessons if item.is_completed)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def opens_at(self) -> datetime | None:
+        """When the module opens, while every lesson in it waits for a date (drip)."""
+        times = [item.access.opens_at for item in self.lessons]
+        return min(times) if times and all(times) else None
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A course's curriculum as one visitor sees it: per lesson done / open / when it opens,
+    per module done of total. `is_enrolled` tells a learner's outline from a visitor's (whose
+    lessons are open only as free previews, and who has no progress)."""
+
+    sections: list[OutlineSection]
+    is_enrolled: bool
+    has_modules: bool
+
+    @property
+    def lessons(self) -> list[OutlineLesson]:
+        return [item for section in self.sections for item in section.lessons]
+
+    @property
+    def progress(self) -> Progress:
+        """Done out of all; the next lesson is the first open one not done yet."""
+        lessons = self.lessons
+        open_lessons = [item.lesson for item in lessons if item.access.is_open]
+        next_lesson = next(
+            (item.lesson for item in lessons if item.access.is_open and not item.is_completed),
+            open_lessons[0] if open_lessons else None,
+        )
+        return Progress(
+            completed=sum(1 for item in lessons if item.is_completed),
+            total=len(lessons),
+            next_lesson=next_lesson,
+        )
+
+
+def course_outline(
+    *,
+    user: Visitor,
+    course: CoursePage,
+    curriculum: Curriculum | None = None,
+    access: CourseAccess | None = None,
+) -> Outline:
+    """The course's outline for `user` (see Outline), in a fixed number of queries however
+    many lessons, modules and quizzes: the curriculum (unless given), the access facts
+    (unless given) and, for a learner, their completions."""
+    curriculum = curriculum or course_curriculum(course=course)
+    access = access or course_access(user=user, course_path=course.path, modules=curriculum.modules)
+    done: set[int] = set()
+    if access.is_enrolled:
+        done = set(
+            LessonCompletion.objects.filter(
+                user=user, lesson_id__in=[lesson.pk for lesson in curriculum.lessons]
+            ).values_list("lesson_id", flat=True)
+        )
+    quizzes = {quiz.lesson_id: quiz for quiz in access.quizzes}
+    return Outline(
+        sections=[
+            OutlineSection(
+                module=section.module,
+                lessons=[
+                    OutlineLesson(
+                        lesson=lesson,
+                        is_completed=lesson.pk in done,
+                        access=access.lesson_access(lesson),
+                        quiz=quizzes.get(lesson.pk),
+                    )
+                    for lesson in section.lessons
+                ],
+                total_seconds=section.total_seconds,
+            )
+            for section in curriculum.sections
+        ],
+        is_enrolled=access.is_enrolled,
+        has_modules=curriculum.has_modules,
+    )
+
+
 def owned_courses(*, user: AbstractBaseUser):
     """The live courses the user holds an active enrollment in, newest enrollment first."""
     return (
@@ -289,4 +590,225 @@ def owned_course_ids(*, user: Visitor) -> set[int]:
         Enrollment.objects.filter(user=user, revoked_at__isnull=True).values_list(
             "course_id", flat=True
         )
+    )
+
+
+# Quizzes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizChoice:
+    """One answer of a question, by the stable id Wagtail gave it."""
+
+    id: str
+    text: str
+    is_correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """A question by its stable id; `is_multiple`: tick every correct choice, and only those."""
+
+    id: str
+    text: str
+    is_multiple: bool
+    choices: tuple[QuizChoice, ...]
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(choice.id for choice in self.choices if choice.is_correct)
+
+    def choice(self, choice_id: str) -> QuizChoice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+
+def quiz_questions(*, quiz: Quiz) -> list[QuizQuestion]:
+    """The quiz's questions as the editor ordered them, with the answer key (server side only)."""
+    return [
+        QuizQuestion(
+            id=block.id,
+            text=block.value["question"],
+            is_multiple=block.block_type == "multiple",
+            choices=tuple(
+                QuizChoice(
+                    id=item.id,
+                    text=item.value["text"],
+                    is_correct=bool(item.value["is_correct"]),
+                    explanation=item.value["explanation"] or "",
+                )
+                for item in block.value["choices"].bound_blocks
+            ),
+        )
+        for block in quiz.questions
+    ]
+
+
+def quiz_score(*, questions: list[QuizQuestion], answers: dict[str, list[str]]) -> int:
+    """How many questions are answered right: exactly the correct choices, no more, no fewer
+    (a partly right multiple-choice answer counts as wrong)."""
+    return sum(
+        1
+        for question in questions
+        if frozenset(answers.get(question.id, ())) == question.correct_ids
+    )
+
+
+def quiz_is_passed(*, user: Visitor, quiz: Quiz) -> bool:
+    """True once `user` has submitted a passing attempt at `quiz` (passing is for good)."""
+    return (
+        user.is_authenticated
+        and QuizAttempt.objects.filter(quiz=quiz, user=user, is_passed=True).exists()
+    )
+
+
+def course_required_quizzes_passed(*, user: Visitor, course: CoursePage) -> bool:
+    """True when `user` has passed every quiz of the course's live lessons that is required
+    to continue or is its final exam (True for a course with none)."""
+    return all(
+        quiz.is_passed
+        for quiz in course_quizzes(user=user, course_path=course.path)
+        if quiz.is_required or quiz.is_final_exam
+    )
+
+
+@dataclass(frozen=True)
+class QuizState:
+    """Where a learner stands with a quiz: their attempts (oldest first), whether they passed,
+    and when they may submit the next attempt (`next_attempt_at`, None: now, or never once
+    passed)."""
+
+    quiz: Quiz
+    attempts: list[QuizAttempt]
+    now: datetime
+
+    @property
+    def is_passed(self) -> bool:
+        return any(attempt.is_passed for attempt in self.attempts)
+
+    @property
+    def last_attempt(self) -> QuizAttempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def attempts_left(self) -> int:
+        """Attempts left in the current round (a full round again once the cool-down is over)."""
+        if self.next_attempt_at is not None:
+            return 0
+        used = len(self.attempts) % self.quiz.max_attempts
+        return self.quiz.max_attempts - used
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When a round of attempts is used up: the last attempt plus the cool-down, while that
+        is still ahead; otherwise None (an attempt may be submitted now)."""
+        count = len(self.attempts)
+        if not count or count % self.quiz.max_attempts:
+            return None
+        opens = self.attempts[-1].submitted_at + timedelta(hours=self.quiz.cooldown_hours)
+        return opens if opens > self.now else None
+
+    @property
+    def may_attempt(self) -> bool:
+        return not self.is_passed and self.next_attempt_at is None
+
+
+def quiz_state(*, user: AbstractBaseUser, quiz: Quiz) -> QuizState:
+    """`user`'s attempts at `quiz` and what they may do next, in one query."""
+    attempts = list(QuizAttempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    return QuizState(quiz=quiz, attempts=attempts, now=timezone.now())
+
+
+@dataclass(frozen=True)
+class ReviewedChoice:
+    """A choice the learner made, with whether it was right and its explanation. `choice` is
+    None when the editor has removed that answer since."""
+
+    choice: QuizChoice | None
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    question: QuizQuestion
+    chosen: list[ReviewedChoice]
+    is_right: bool
+
+
+def quiz_review(*, quiz: Quiz, attempt: QuizAttempt) -> list[ReviewedQuestion]:
+    """What the learner sees after submitting: per question, the answers they chose, whether
+    each was right, and its explanation; never the choices they did not pick.
+
+    Read against the quiz as it is now, through the stable ids the attempt stored; whether a
+    question counted as right is re-derived from today's answer key only for display, while
+    the attempt's score stays what it was when marked.
+    """
+    reviewed = []
+    for question in quiz_questions(quiz=quiz):
+        chosen_ids = attempt.answers.get(question.id, [])
+        chosen = [
+            ReviewedChoice(
+                choice=question.choice(choice_id),
+                is_correct=choice_id in question.correct_ids,
+            )
+            for choice_id in chosen_ids
+        ]
+        reviewed.append(
+            ReviewedQuestion(
+                question=question,
+                chosen=chosen,
+                is_right=frozenset(chosen_ids) == question.correct_ids,
+            )
+        )
+    return reviewed
+
+
+@dataclass(frozen=True)
+class LessonFacts:
+    """What serving a lesson needs, read once: its course, the curriculum, the access facts
+    and the lesson's own access (open, or what holds it back)."""
+
+    course: CoursePage
+    curriculum: Curriculum
+    access: CourseAccess
+    lesson_access: LessonAccess
+
+
+def lesson_facts(*, user: Visitor, lesson: LessonPage) -> LessonFacts:
+    course = lesson.course
+    curriculum = course_curriculum(course=course)
+    access = course_access(user=user, course_path=course.path, modules=curriculum.modules)
+    return LessonFacts(
+        course=course,
+        curriculum=curriculum,
+        access=access,
+        lesson_access=access.lesson_access(lesson),
+    )
+
+
+@dataclass(frozen=True)
+class LessonQuiz:
+    """A lesson's quiz as the visitor sees it: their state (None when signed out) and the
+    review of their last attempt (None before any)."""
+
+    quiz: Quiz
+    questions: list[QuizQuestion]
+    state: QuizState | None
+    review: list[ReviewedQuestion] | None
+
+
+def lesson_quiz(*, user: Visitor, lesson: LessonPage, access: CourseAccess) -> LessonQuiz | None:
+    """The quiz of `lesson`, if it has one, with `user`'s attempts (one query each at most)."""
+    quiz = next((quiz for quiz in access.quizzes if quiz.lesson_id == lesson.pk), None)
+    if quiz is None and not access.is_enrolled:
+        quiz = Quiz.objects.filter(lesson=lesson).first()
+    if quiz is None:
+        return None
+    state = quiz_state(user=user, quiz=quiz) if user.is_authenticated else None
+    last = state.last_attempt if state else None
+    return LessonQuiz(
+        quiz=quiz,
+        questions=quiz_questions(quiz=quiz),
+        state=state,
+        review=quiz_review(quiz=quiz, attempt=last) if last else None,
     )

@@ -1,14 +1,28 @@
 """State changes for courses: access granted and revoked, lessons completed."""
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses.exceptions import LessonNotOpen
-from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage
-from courses.selectors import Visitor, enrollments_active_for_order, lesson_is_open_to
+from courses.exceptions import (
+    LessonNotOpen,
+    QuizAlreadyPassed,
+    QuizAttemptsUsed,
+    QuizFormStale,
+    QuizNotOpen,
+)
+from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage, Quiz, QuizAttempt
+from courses.selectors import (
+    Visitor,
+    enrollments_active_for_order,
+    lesson_is_open_to,
+    quiz_questions,
+    quiz_score,
+    quiz_state,
+)
 
 if TYPE_CHECKING:
     from shop.models import Order
@@ -50,3 +64,53 @@ def lesson_mark_complete(*, user: Visitor, lesson: LessonPage) -> LessonCompleti
         raise LessonNotOpen()
     completion, _ = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
     return completion
+
+
+def quiz_attempt_submit(
+    *, user: Visitor, quiz: Quiz, answers: dict[str, list[str]], token: uuid.UUID
+) -> QuizAttempt:
+    """Mark and record one attempt at `quiz`: the chosen choice ids per question id, already
+    checked against the quiz (forms.QuizForm), scored here on the server.
+
+    Refused (nothing recorded) when the learner may not open the quiz's lesson, has passed
+    already, or has used the round's attempts (QuizAttemptsUsed says when the next opens).
+    Idempotent per `token`: the same form submitted twice returns the first attempt. The
+    attempt's number is unique per learner and quiz, so concurrent submissions cannot exceed
+    the limit either: the one that loses the race is refused like any over the limit.
+    """
+    if not user.is_authenticated or not lesson_is_open_to(user=user, lesson=quiz.lesson):
+        raise QuizNotOpen()
+    earlier = QuizAttempt.objects.filter(token=token, user=user, quiz=quiz).first()
+    if earlier is not None:
+        return earlier
+    state = quiz_state(user=user, quiz=quiz)
+    if state.is_passed:
+        raise QuizAlreadyPassed()
+    if state.next_attempt_at is not None:
+        raise QuizAttemptsUsed(state.next_attempt_at)
+    questions = quiz_questions(quiz=quiz)
+    score = quiz_score(questions=questions, answers=answers)
+    try:
+        with transaction.atomic():
+            return QuizAttempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=len(state.attempts) + 1,
+                token=token,
+                answers={question: sorted(ids) for question, ids in answers.items()},
+                score=score,
+                total=len(questions),
+                is_passed=quiz.passes(score=score, total=len(questions)),
+                submitted_at=timezone.now(),
+            )
+    except IntegrityError:
+        # A double click that raced the first submission, or a concurrent attempt.
+        earlier = QuizAttempt.objects.filter(token=token, user=user, quiz=quiz).first()
+        if earlier is not None:
+            return earlier
+        state = quiz_state(user=user, quiz=quiz)
+        if state.is_passed:
+            raise QuizAlreadyPassed() from None
+        if state.next_attempt_at is not None:
+            raise QuizAttemptsUsed(state.next_attempt_at) from None
+        raise QuizFormStale() from None

@@ -1,7 +1,10 @@
 """Course template tags: lesson durations, star ratings, and the visitor's owned courses."""
 
 from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
 
+from courses.exceptions import SITE_DATETIME_FORMAT
 from courses.models import BEST_RATING
 from courses.selectors import Progress, owned_course_progress
 
@@ -54,3 +57,16 @@ def owned_course(context, course) -> Progress | None:
     if request is None or course is None:
         return None
     return owned_course_progress(request=request, course=course)
+
+
+@register.simple_tag
+def local_time(moment) -> str:
+    """`<time>` for a moment: written by the server in the site's time zone, rewritten by
+    static/js/local-time.js in the visitor's own (pages carrying it load that script)."""
+    if not moment:
+        return ""
+    return format_html(
+        '<time datetime="{}" data-local-time>{}</time>',
+        moment.isoformat(timespec="seconds"),
+        dateformat.format(timezone.localtime(moment), SITE_DATETIME_FORMAT),
+    )

@@ -1,4 +1,8 @@
+from datetime import timedelta
+from unittest import mock
+
 import pytest
+from django.utils import timezone
 
 from courses.demo import course_index as demo_course_index
 from courses.services import enrollment_grant
@@ -36,3 +40,20 @@ def episode_index(home_page):
     from website.content import demo
 
     return demo.episode_index()
+
+
+class Clock:
+    """The time the code reads (django.utils.timezone.now), which a test moves forward."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def move(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    clock = Clock(timezone.now())
+    with mock.patch.object(timezone, "now", side_effect=lambda: clock.now):
+        yield clock

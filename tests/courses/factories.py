@@ -2,7 +2,15 @@
 
 import factory
 
-from courses.models import CoursePage, CourseQuestion, Instructor, LessonPage, Module, Testimonial
+from courses.models import (
+    CoursePage,
+    CourseQuestion,
+    Instructor,
+    LessonPage,
+    Module,
+    Quiz,
+    Testimonial,
+)
 
 
 class _PageFactory(factory.django.DjangoModelFactory):
@@ -75,3 +83,53 @@ class CourseQuestionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = CourseQuestion
+
+
+def quiz_question(text: str, *choices: tuple[str, bool, str], multiple: bool = False):
+    """A question for QuizFactory's `questions`: choices as (text, is correct, explanation)."""
+    return (
+        "multiple" if multiple else "single",
+        {
+            "question": text,
+            "choices": [
+                {"text": answer, "is_correct": correct, "explanation": explanation}
+                for answer, correct, explanation in choices
+            ],
+        },
+    )
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    """A quiz on `lesson`: by default two questions, one single and one multiple choice.
+
+    Saved and read back, so its questions and choices carry the ids Wagtail stored.
+    """
+
+    title = "Check your understanding"
+    questions = factory.LazyFunction(
+        lambda: [
+            quiz_question(
+                "Which system senses head turns?",
+                ("The inner ear", True, "The vestibular organs sense rotation."),
+                ("The knees", False, "Knees sense load, not head turns."),
+            ),
+            quiz_question(
+                "Which drills steady your gaze?",
+                ("Head turns with a fixed target", True, "That trains the reflex."),
+                ("Pencil push-ups", True, "Convergence helps focus."),
+                ("Calf raises", False, "Good for feet, not for gaze."),
+                multiple=True,
+            ),
+        ]
+    )
+    pass_percent = 100
+    max_attempts = 3
+    cooldown_hours = 24
+
+    class Meta:
+        model = Quiz
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        quiz = super()._create(model_class, *args, **kwargs)
+        return model_class.objects.get(pk=quiz.pk)

@@ -53,6 +53,9 @@ def lesson_form(**overrides):
         "duration_seconds_0": "12",
         "duration_seconds_1": "30",
         "is_free_preview": "",
+        "opens_after_days": "",
+        "opens_at": "",
+        "quizzes": inline_formset([]),
         "seo_title": "",
         "search_description": "",
     }
@@ -217,3 +220,114 @@ def test_editors_and_moderators_may_manage_instructors(client, course):
     )
     assert response.status_code == 302
     assert Instructor.objects.get().name == "Dr. Maya Ellison"
+
+
+def _choices(items):
+    """A ListBlock's form data: items as (id, text, is correct, explanation), in this order."""
+    data = {"count": str(len(items))}
+    for index, (choice_id, text, correct, explanation) in enumerate(items):
+        data[str(index)] = {
+            "id": choice_id,
+            "deleted": "",
+            "order": str(index),
+            "value": {
+                "text": text,
+                "is_correct": "on" if correct else "",
+                "explanation": explanation,
+            },
+        }
+    return data
+
+
+def _quiz_form(questions, **overrides):
+    return {
+        "title": "Check your understanding",
+        "questions": streamfield(questions),
+        "pass_percent": "80",
+        "max_attempts": "3",
+        "cooldown_hours": "24",
+        "is_required": "on",
+        "is_final_exam": "",
+        **overrides,
+    }
+
+
+def test_an_editor_builds_a_quiz_on_a_lesson_and_its_ids_survive_reordering(admin_client, course):
+    from courses.models import Quiz
+    from courses.selectors import quiz_questions
+
+    add_url = reverse("wagtailadmin_pages:add", args=("courses", "lessonpage", course.pk))
+    assert "Required to continue" in admin_client.get(add_url).content.decode()
+    question = {
+        "question": "Which system senses head turns?",
+        "choices": _choices(
+            [
+                ("", "The inner ear", True, "It senses rotation."),
+                ("", "The knees", False, "They sense load."),
+            ]
+        ),
+    }
+    response = admin_client.post(
+        add_url,
+        publish(lesson_form(quizzes=inline_formset([_quiz_form([("single", question)])]))),
+    )
+    assert response.status_code == 302
+    quiz = Quiz.objects.get(lesson__slug="gaze-drills")
+    assert quiz.is_required and not quiz.is_final_exam
+    (stored,) = quiz_questions(quiz=quiz)
+    inner_ear, knees = stored.choices
+    assert inner_ear.is_correct and stored.correct_ids == {inner_ear.id}
+
+    # Reordered and reworded, the choices keep their ids (attempts store those).
+    question["choices"] = _choices(
+        [
+            (knees.id, "Your knees", False, "They sense load."),
+            (inner_ear.id, "Your inner ear", True, "It senses rotation."),
+        ]
+    )
+    edit_url = reverse("wagtailadmin_pages:edit", args=[quiz.lesson_id])
+    form = _quiz_form([("single", question)])
+    form["questions"]["0"]["id"] = stored.id  # as the editor's page posts it back
+    quizzes = inline_formset([{"id": str(quiz.pk), **form}], initial=1)
+    response = admin_client.post(edit_url, publish(lesson_form(quizzes=quizzes)))
+    assert response.status_code == 302
+    (again,) = quiz_questions(quiz=Quiz.objects.get(pk=quiz.pk))
+    assert [c.id for c in again.choices] == [knees.id, inner_ear.id]
+    assert again.choice(inner_ear.id).text == "Your inner ear" and again.id == stored.id
+
+
+@pytest.mark.parametrize(
+    "kind, correct, message",
+    [
+        ("single", [True, True], "Tick exactly one correct answer"),
+        ("single", [False, False], "Tick exactly one correct answer"),
+        ("multiple", [False, False], "Tick at least one correct answer."),
+    ],
+)
+def test_a_question_without_a_sound_answer_key_is_refused(
+    admin_client, course, kind, correct, message
+):
+    from courses.models import Quiz
+
+    question = {
+        "question": "Which?",
+        "choices": _choices([("", f"Answer {n}", ok, "") for n, ok in enumerate(correct)]),
+    }
+    add_url = reverse("wagtailadmin_pages:add", args=("courses", "lessonpage", course.pk))
+    response = admin_client.post(
+        add_url, publish(lesson_form(quizzes=inline_formset([_quiz_form([(kind, question)])])))
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Quiz.objects.exists()
+
+
+def test_an_editor_sets_a_modules_drip_release(admin_client, course):
+    modules = inline_formset(
+        [{"title": "Week two", "summary": "", "opens_after_days": "7", "opens_at": ""}]
+    )
+    response = admin_client.post(
+        reverse("wagtailadmin_pages:edit", args=[course.pk]), publish(course_form(modules=modules))
+    )
+    assert response.status_code == 302
+    assert Module.objects.get(course=course).opens_after_days == 7
