@@ -287,3 +287,13 @@ def owned_course_ids(*, user: Visitor) -> set[int]:
             "course_id", flat=True
         )
     )
+
+
+def course_is_complete(*, user: Visitor, course: CoursePage) -> bool:
+    """True once the user has completed every live lesson of the course (a course without
+    lessons is never complete). The one test of completion: certificates and certifications
+    are issued on it."""
+    if not user.is_authenticated:
+        return False
+    progress = course_progress(user=user, course=course)
+    return progress.total > 0 and progress.completed == progress.total

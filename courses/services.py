@@ -6,6 +6,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from certificates.services import (
+    certificate_issue_if_complete,
+    certificates_restore_for_order,
+    certificates_revoke_for_order,
+)
 from courses.exceptions import LessonNotOpen
 from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage
 from courses.selectors import Visitor, enrollments_active_for_order, lesson_is_open_to
@@ -34,19 +39,34 @@ def enrollment_grant(
 
 
 def enrollment_revoke_for_order(*, order: "Order") -> int:
-    """Revoke every still-active enrollment `order` granted; returns how many. Idempotent."""
-    return enrollments_active_for_order(order=order).update(revoked_at=timezone.now())
+    """Revoke every still-active enrollment `order` granted, and the certificates (and the
+    certifications) earned under it; returns how many enrollments. Idempotent."""
+    with transaction.atomic():
+        revoked = enrollments_active_for_order(order=order).update(revoked_at=timezone.now())
+        certificates_revoke_for_order(order=order)
+    return revoked
 
 
 def enrollment_restore_for_order(*, order: "Order") -> int:
-    """Give back the access `order` granted and a dispute suspended; returns how many."""
-    return Enrollment.objects.filter(order=order, revoked_at__isnull=False).update(revoked_at=None)
+    """Give back the access `order` granted and a dispute suspended, with its certificates;
+    returns how many enrollments."""
+    with transaction.atomic():
+        restored = Enrollment.objects.filter(order=order, revoked_at__isnull=False).update(
+            revoked_at=None
+        )
+        certificates_restore_for_order(order=order)
+    return restored
 
 
 @transaction.atomic
 def lesson_mark_complete(*, user: Visitor, lesson: LessonPage) -> LessonCompletion:
-    """Record that the user finished the lesson; only someone who may see it can. Idempotent."""
+    """Record that the user finished the lesson; only someone who may see it can. Idempotent.
+
+    Completing the course's last lesson issues its certificate (once, however often or
+    concurrently the lesson is marked).
+    """
     if not user.is_authenticated or not lesson_is_open_to(user=user, lesson=lesson):
         raise LessonNotOpen()
     completion, _ = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+    certificate_issue_if_complete(user=user, course=lesson.get_parent().specific)
     return completion
