@@ -812,3 +812,17 @@ def lesson_quiz(*, user: Visitor, lesson: LessonPage, access: CourseAccess) -> L
         state=state,
         review=quiz_review(quiz=quiz, attempt=last) if last else None,
     )
+
+
+def course_is_complete(*, user: Visitor, course: CoursePage) -> bool:
+    """True once the user has completed every live lesson of the course (a course without
+    lessons is never complete) and passed every quiz required to continue and its final
+    exam. The one test of completion: certificates and certifications are issued on it."""
+    if not user.is_authenticated:
+        return False
+    progress = course_progress(user=user, course=course)
+    return (
+        progress.total > 0
+        and progress.completed == progress.total
+        and course_required_quizzes_passed(user=user, course=course)
+    )

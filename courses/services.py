@@ -7,6 +7,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from certificates.services import (
+    certificate_issue_if_complete,
+    certificates_restore_for_order,
+    certificates_revoke_for_order,
+)
 from courses.exceptions import (
     LessonNotOpen,
     QuizAlreadyPassed,
@@ -48,21 +53,36 @@ def enrollment_grant(
 
 
 def enrollment_revoke_for_order(*, order: "Order") -> int:
-    """Revoke every still-active enrollment `order` granted; returns how many. Idempotent."""
-    return enrollments_active_for_order(order=order).update(revoked_at=timezone.now())
+    """Revoke every still-active enrollment `order` granted, and the certificates (and the
+    certifications) earned under it; returns how many enrollments. Idempotent."""
+    with transaction.atomic():
+        revoked = enrollments_active_for_order(order=order).update(revoked_at=timezone.now())
+        certificates_revoke_for_order(order=order)
+    return revoked
 
 
 def enrollment_restore_for_order(*, order: "Order") -> int:
-    """Give back the access `order` granted and a dispute suspended; returns how many."""
-    return Enrollment.objects.filter(order=order, revoked_at__isnull=False).update(revoked_at=None)
+    """Give back the access `order` granted and a dispute suspended, with its certificates;
+    returns how many enrollments."""
+    with transaction.atomic():
+        restored = Enrollment.objects.filter(order=order, revoked_at__isnull=False).update(
+            revoked_at=None
+        )
+        certificates_restore_for_order(order=order)
+    return restored
 
 
 @transaction.atomic
 def lesson_mark_complete(*, user: Visitor, lesson: LessonPage) -> LessonCompletion:
-    """Record that the user finished the lesson; only someone who may see it can. Idempotent."""
+    """Record that the user finished the lesson; only someone who may see it can. Idempotent.
+
+    Completing the course's last lesson issues its certificate (once, however often or
+    concurrently the lesson is marked).
+    """
     if not user.is_authenticated or not lesson_is_open_to(user=user, lesson=lesson):
         raise LessonNotOpen()
     completion, _ = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+    certificate_issue_if_complete(user=user, course=lesson.get_parent().specific)
     return completion
 
 
@@ -76,7 +96,8 @@ def quiz_attempt_submit(
     already, or has used the round's attempts (QuizAttemptsUsed says when the next opens).
     Idempotent per `token`: the same form submitted twice returns the first attempt. The
     attempt's number is unique per learner and quiz, so concurrent submissions cannot exceed
-    the limit either: the one that loses the race is refused like any over the limit.
+    the limit either: the one that loses the race is refused like any over the limit. A pass
+    that completes the course issues its certificate.
     """
     if not user.is_authenticated or not lesson_is_open_to(user=user, lesson=quiz.lesson):
         raise QuizNotOpen()
@@ -92,7 +113,7 @@ def quiz_attempt_submit(
     score = quiz_score(questions=questions, answers=answers)
     try:
         with transaction.atomic():
-            return QuizAttempt.objects.create(
+            attempt = QuizAttempt.objects.create(
                 quiz=quiz,
                 user=user,
                 number=len(state.attempts) + 1,
@@ -103,6 +124,9 @@ def quiz_attempt_submit(
                 is_passed=quiz.passes(score=score, total=len(questions)),
                 submitted_at=timezone.now(),
             )
+            if attempt.is_passed:  # passing the last required quiz may complete the course
+                certificate_issue_if_complete(user=user, course=quiz.lesson.get_parent().specific)
+            return attempt
     except IntegrityError:
         # A double click that raced the first submission, or a concurrent attempt.
         earlier = QuizAttempt.objects.filter(token=token, user=user, quiz=quiz).first()

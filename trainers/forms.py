@@ -181,6 +181,27 @@ class ProfileChangeForm(forms.ModelForm):
         super().__init__(*args, label_suffix="", **kwargs)
 
 
+class TrainerProfileCreateForm(ProfileChangeForm):
+    """A certified customer's first trainer profile: who and where (kept on the profile at
+    once, unpublished) and what the editors review before it is published."""
+
+    name = forms.CharField(max_length=120, help_text="As it should appear in Find a Trainer.")
+    city = forms.CharField(max_length=100)
+    region = forms.CharField(max_length=100, required=False, label="State or region")
+    postal_code = forms.CharField(max_length=20, required=False, label="ZIP or postal code")
+    country = forms.CharField(
+        max_length=2, initial="US", help_text="Two-letter code, e.g. US or GB."
+    )
+
+    field_order = ["name", "city", "region", "postal_code", "country"]
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if not (len(country) == 2 and country.isascii() and country.isalpha()):
+            raise forms.ValidationError("Use the two-letter country code, e.g. US or GB.")
+        return country
+
+
 class ProfileChangeReviewForm(WagtailAdminModelForm):
     # The revision the editor has in front of them; the review applies to that one or none.
     revision = forms.IntegerField(

@@ -24,12 +24,40 @@ class Certification(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     level = models.PositiveSmallIntegerField(default=0, help_text="Lower levels are listed first.")
     description = models.TextField(blank=True)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certifications_granted",
+        help_text="Completing this course (every lesson and its required quizzes, including a "
+        "final exam) grants the certification. Leave empty for a certification editors list "
+        "by hand.",
+    )
+    validity_days = models.PositiveIntegerField(
+        "valid for (days)",
+        default=730,
+        validators=[MinValueValidator(1)],
+        help_text="How long a granted certification lasts, e.g. 730 for two years.",
+    )
+    renewal_course = models.ForeignKey(
+        "courses.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certifications_renewed",
+        help_text="Completing this course while certified (or shortly after expiry) extends "
+        "the certification by its validity.",
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("level"),
         FieldPanel("description"),
+        FieldPanel("course"),
+        FieldPanel("validity_days"),
+        FieldPanel("renewal_course"),
     ]
 
     class Meta:
@@ -37,6 +65,13 @@ class Certification(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.course_id and self.course_id == self.renewal_course_id:
+            raise ValidationError(
+                {"renewal_course": "The renewal course must differ from the certification course."}
+            )
 
 
 class TrainerSpecialty(TaggedItemBase):
@@ -333,6 +368,12 @@ class ProfileChange(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     specialties = models.CharField(max_length=255, blank=True, help_text="Comma-separated.")
     offers_online = models.BooleanField("offers online coaching", default=False)
+    publishes = models.BooleanField(
+        "publishes the profile",
+        default=False,
+        help_text="A profile the trainer created from their certification: approving it "
+        "publishes the profile in Find a Trainer.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

@@ -1,10 +1,13 @@
 """Reads for the trainer directory: the distance search and what its filters offer."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
 from taggit.models import Tag
+
+from certificates.models import CertificationGrant
 
 from .geometry import a_from_km, bounding_box, haversine_a, km_from_a
 from .models import Certification, Trainer
@@ -36,14 +39,71 @@ class TrainerSearchResult:
         return self.number < self.num_pages
 
 
+@dataclass(frozen=True)
+class Credential:
+    """A certification as a listing shows it: verified (a current grant, linked to its
+    verification page) or listed (entered by an editor, not checked by the site)."""
+
+    name: str
+    slug: str
+    is_verified: bool
+    verification_url: str = ""
+
+
+def attach_credentials(trainers: Iterable[Trainer]) -> None:
+    """Set `trainer.credentials` on each trainer, in one query whatever their number: the
+    certifications their account holds now (verified) first, then the editor-entered ones not
+    among them (listed). Expects `certifications` prefetched. A grant that has expired by the
+    clock is not verified, whether or not the daily sweep has run."""
+    trainers = list(trainers)
+    user_ids = {t.user_id for t in trainers if t.user_id}
+    grants: dict[int, list[CertificationGrant]] = {}
+    if user_ids:
+        for grant in (
+            CertificationGrant.objects.active()
+            .filter(user_id__in=user_ids)
+            .select_related("certification")
+            .order_by("certification__level", "certification__name")
+        ):
+            grants.setdefault(grant.user_id, []).append(grant)
+    for trainer in trainers:
+        verified = [
+            Credential(
+                name=grant.certification.name,
+                slug=grant.certification.slug,
+                is_verified=True,
+                verification_url=grant.get_absolute_url(),
+            )
+            for grant in grants.get(trainer.user_id, [])
+            if trainer.user_id
+        ]
+        slugs = {credential.slug for credential in verified}
+        listed = [
+            Credential(name=cert.name, slug=cert.slug, is_verified=False)
+            for cert in trainer.certifications.all()
+            if cert.slug not in slugs
+        ]
+        trainer.credentials = [*verified, *listed]
+
+
+def _certified(slug: str) -> Q:
+    """Trainers holding the certification: listed by an editor, or verified (a current
+    grant on their account)."""
+    return Q(
+        pk__in=Trainer.certifications.through.objects.filter(certification__slug=slug).values(
+            "trainer_id"
+        )
+    ) | Q(
+        user_id__in=CertificationGrant.objects.active()
+        .filter(certification__slug=slug)
+        .values("user_id")
+    )
+
+
 def _filtered(*, certification: str, specialty: str, online_only: bool):
     trainers = Trainer.objects.published()
     if certification:
-        trainers = trainers.filter(
-            pk__in=Trainer.certifications.through.objects.filter(
-                certification__slug=certification
-            ).values("trainer_id")
-        )
+        trainers = trainers.filter(_certified(certification))
     if specialty:
         trainers = trainers.filter(
             pk__in=Trainer.specialties.through.objects.filter(tag__slug=specialty).values(
@@ -165,6 +225,7 @@ def _ordered_slice(
 def _hits(nearest: list[tuple[float, int]]) -> list[TrainerHit]:
     by_pk = Trainer.objects.select_related("photo").in_bulk([pk for _, pk in nearest])
     prefetch_related_objects(list(by_pk.values()), "certifications", "specialties")
+    attach_credentials(by_pk.values())
     return [TrainerHit(trainer=by_pk[pk], distance_km=km_from_a(a)) for a, pk in nearest]
 
 
@@ -183,6 +244,7 @@ def _page_of_queryset(trainers, *, page: int, per_page: int) -> TrainerSearchRes
 
 def _prefetch(trainers: list[Trainer]) -> None:
     prefetch_related_objects(trainers, "certifications", "specialties", "photo")
+    attach_credentials(trainers)
 
 
 def online_trainers_elsewhere(
@@ -211,10 +273,28 @@ def _online_outside(near: tuple[float, float], radius_km: float, limit: int):
 
 
 def certification_choices() -> list[tuple[str, str]]:
+    """The certifications some published trainer holds, listed or verified, by level."""
     return list(
-        Certification.objects.filter(trainers__is_published=True)
+        Certification.objects.filter(
+            Q(trainers__is_published=True)
+            | Q(
+                grants__in=CertificationGrant.objects.active().filter(
+                    user__trainer_profile__is_published=True
+                ),
+            )
+        )
         .distinct()
         .values_list("slug", "name")
+    )
+
+
+def trainer_profile_offer(*, user) -> list[CertificationGrant]:
+    """The current certifications an account without a trainer profile may create one from
+    ("Create your trainer profile"); empty for anyone else."""
+    if not user.is_authenticated or Trainer.objects.filter(user=user).exists():
+        return []
+    return list(
+        CertificationGrant.objects.active().filter(user=user).select_related("certification")
     )
 
 

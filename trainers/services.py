@@ -8,9 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from certificates.exceptions import NotCertified, ProfileExists
+from certificates.models import CertificationGrant
 
 from .exceptions import AlreadyReviewed, ChangeSuperseded, ImportRejected, PlaceNotFound
 from .geocoding import geocode_address
@@ -268,6 +271,67 @@ def profile_change_review(*, change: ProfileChange, approve: bool, reviewer) -> 
             trainer = change.trainer
             for field in ("bio", "website", "phone", "offers_online"):
                 setattr(trainer, field, getattr(change, field))
+            if change.publishes:
+                trainer.is_published = True
             trainer.specialties.set(change.specialty_names)
             trainer.save()
     return change
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:100] or "trainer"
+    slug, n = base, 1
+    while Trainer.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def trainer_profile_create_from_certification(
+    *,
+    user,
+    name: str,
+    city: str,
+    region: str,
+    postal_code: str,
+    country: str,
+    **proposed,
+) -> ProfileChange:
+    """A certified customer's own trainer profile: created unpublished, linked to their
+    account, with their account's e-mail for messages, located from the address; its text
+    goes to the editors as a revision that publishes it when approved (`profile_change_review`).
+
+    Only an account holding a current certification (NotCertified), once (ProfileExists: one
+    profile per account); an address the geocoder cannot place raises PlaceNotFound. The
+    verified certification is not copied onto the profile: the listing reads it from the
+    grant, so it disappears by itself when the grant expires or is revoked.
+    """
+    if not CertificationGrant.objects.active().filter(user=user).exists():
+        raise NotCertified()
+    place = geocode_address(city=city, region=region, postal_code=postal_code, country=country)
+    with transaction.atomic():
+        if Trainer.objects.select_for_update().filter(user=user).exists():
+            raise ProfileExists()
+        trainer = Trainer(
+            name=name,
+            slug=_free_slug(name),
+            email=user.email,
+            city=city,
+            region=region,
+            postal_code=postal_code,
+            country=country,
+            latitude=round(place.latitude, 6),
+            longitude=round(place.longitude, 6),
+            is_published=False,
+            user=user,
+        )
+        trainer.full_clean(exclude=["photo"])
+        try:
+            with transaction.atomic():
+                trainer.save()
+        except IntegrityError:  # the same account, twice at once: the one-to-one decides
+            raise ProfileExists() from None
+        values = {field: proposed[field] for field in PROPOSABLE_FIELDS}
+        return ProfileChange.objects.create(
+            trainer=trainer, submitted_by=user, publishes=True, **values
+        )

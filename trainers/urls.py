@@ -6,4 +6,5 @@ app_name = "trainers"
 urlpatterns = [
     path("api/search", views.search_json, name="search_json"),
     path("my-profile/", views.my_profile, name="my_profile"),
+    path("my-profile/new/", views.create_profile, name="create_profile"),
 ]

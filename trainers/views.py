@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView
@@ -15,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from certificates.exceptions import NotCertified, ProfileExists
 from website import ratelimits
 from website.jobs.selectors import jobs_recent
 from website.jobs.views import JobUploadMixin
@@ -33,6 +35,7 @@ from .forms import (
     ContactForm,
     ProfileChangeForm,
     TrainerImportForm,
+    TrainerProfileCreateForm,
     TrainerSearchForm,
     page_number,
 )
@@ -40,7 +43,12 @@ from .geocoding import GeocodeResult, Place, get_geocoder
 from .geometry import KM_PER_MILE, format_distance
 from .jobs import TRAINER_IMPORT
 from .models import ProfileChange, Trainer, TrainerDirectoryPage
-from .services import inquiry_send, profile_change_review, profile_change_submit
+from .services import (
+    inquiry_send,
+    profile_change_review,
+    profile_change_submit,
+    trainer_profile_create_from_certification,
+)
 
 PER_PAGE = 20
 ONLINE_ELSEWHERE = 6
@@ -216,7 +224,8 @@ def _hit_json(hit: selectors.TrainerHit, unit: str, base_url: str) -> dict:
         "distance": _distance(hit, unit),
         "distance_km": None if hit.distance_km is None else round(hit.distance_km, 3),
         "offers_online": trainer.offers_online,
-        "certifications": [c.name for c in trainer.certifications.all()],
+        "certifications": [c.name for c in trainer.credentials],
+        "verified_certifications": [c.name for c in trainer.credentials if c.is_verified],
         "specialties": [t.name for t in trainer.specialties.all()],
     }
 
@@ -229,6 +238,7 @@ def trainer_profile(request, *, page, slug):
         .prefetch_related("certifications", "specialties"),
         slug=slug,
     )
+    selectors.attach_credentials([trainer])
     profile_url = page.url + page.reverse_subpage("trainer", kwargs={"slug": slug})
     form = ContactForm(request.POST or None)
     status = 200
@@ -265,6 +275,8 @@ def my_profile(request):
     """A trainer proposes changes to their own profile; editors review them before they show."""
     trainer = Trainer.objects.filter(user=request.user).first()
     if trainer is None:
+        if selectors.trainer_profile_offer(user=request.user):
+            return HttpResponseRedirect(reverse("trainers:create_profile"))
         raise Http404("This account has no trainer profile.")
     pending = trainer.profile_changes.filter(status=ProfileChange.Status.PENDING).first()
     current = pending or ProfileChange(
@@ -287,6 +299,38 @@ def my_profile(request):
         "trainers/profile_change.html",
         {"trainer": trainer, "form": form, "pending": pending},
     )
+
+
+@login_required
+def create_profile(request):
+    """ "Create your trainer profile" for a certified customer: pre-filled from the account
+    and the certification; it goes to the editors' review before anyone sees it."""
+    if Trainer.objects.filter(user=request.user).exists():
+        messages.info(request, str(ProfileExists()))
+        return HttpResponseRedirect(reverse("trainers:my_profile"))
+    grants = selectors.trainer_profile_offer(user=request.user)
+    if not grants:
+        return render(request, "trainers/profile_create_refused.html", status=403)
+    form = TrainerProfileCreateForm(
+        request.POST or None, initial={"name": grants[0].holder_name, "country": "US"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trainer_profile_create_from_certification(user=request.user, **data)
+        except PlaceNotFound as exc:
+            form.add_error("city", str(exc))
+        except (NotCertified, ProfileExists) as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("certificates:account"))
+        else:
+            messages.success(
+                request,
+                "Thank you — an editor will review your profile before it appears in Find a "
+                "Trainer.",
+            )
+            return HttpResponseRedirect(reverse("trainers:my_profile"))
+    return render(request, "trainers/profile_create.html", {"form": form, "grants": grants})
 
 
 class ProfileChangeReviewView(EditView):

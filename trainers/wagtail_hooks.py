@@ -23,8 +23,10 @@ class TrainerViewSet(ModelViewSet):
 class CertificationViewSet(ModelViewSet):
     model = Certification
     icon = "tick"
-    list_display = ["name", "level"]
-    form_fields = ["name", "slug", "level", "description"]
+    list_display = ["name", "level", "course", "validity_days"]
+    form_fields = [
+        "name", "slug", "level", "description", "course", "validity_days", "renewal_course",
+    ]  # fmt: skip
 
 
 class InquiryViewSet(ModelViewSet):
@@ -43,7 +45,7 @@ class ProfileChangeViewSet(ModelViewSet):
     model = ProfileChange
     icon = "edit"
     menu_label = "Profile changes"
-    list_display = ["trainer", "status", "created_at", "reviewed_at"]
+    list_display = ["trainer", "status", "publishes", "created_at", "reviewed_at"]
     list_filter = ["status"]
     edit_view_class = ProfileChangeReviewView
     copy_view_enabled = False
@@ -54,6 +56,7 @@ class ProfileChangeViewSet(ModelViewSet):
                 for name in ("trainer", "bio", "website", "phone", "specialties")
             ),
             FieldPanel("offers_online", read_only=True),
+            FieldPanel("publishes", read_only=True),
             FieldPanel("status", heading="Decision"),
             FieldPanel("revision"),
         ],

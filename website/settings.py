@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "courses",
     "shop",
     "trainers",
+    "certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

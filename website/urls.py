@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("website.newsletter.urls")),
     path("", include("shop.urls")),
     path("", include("courses.urls")),
+    path("", include("certificates.urls")),
     path("trainers/", include("trainers.urls")),
 ]
 

@@ -7,8 +7,15 @@ from django.views.decorators.http import require_http_methods
 
 @login_required
 def overview(request):
-    """ "My account": the signed-in person's home, linking to what they own."""
-    return render(request, "accounts/overview.html")
+    """ "My account": the signed-in person's home, linking to what they own (and, for a
+    certified customer without one, to creating their trainer profile)."""
+    from trainers.selectors import trainer_profile_offer
+
+    return render(
+        request,
+        "accounts/overview.html",
+        {"profile_offer": trainer_profile_offer(user=request.user)},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
