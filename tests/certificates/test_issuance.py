@@ -135,3 +135,31 @@ def test_claiming_an_unfinished_course_is_refused_with_a_message(client, learner
 def test_claiming_an_unknown_course_is_not_found(client, learner):
     client.force_login(learner)
     assert client.post("/certificates/claim/999999/").status_code == 404
+
+
+def test_a_final_exam_holds_the_certificate_back_until_it_is_passed(learner, cert_course):
+    """Every lesson done is not enough while the final exam is unpassed; passing it (after the
+    lessons) is what completes the course and issues the certificate."""
+    import uuid
+
+    from courses.selectors import course_is_complete, quiz_questions
+    from courses.services import quiz_attempt_submit
+    from tests.courses.factories import QuizFactory
+
+    buy(learner, cert_course)
+    last = cert_course.get_children().live().specific().last()
+    exam = QuizFactory(lesson=last, is_final_exam=True)
+    complete(learner, cert_course)
+    assert not course_is_complete(user=learner, course=cert_course)
+    assert not Certificate.objects.exists()
+
+    wrong = {
+        q.id: [next(c.id for c in q.choices if not c.is_correct)] for q in quiz_questions(quiz=exam)
+    }
+    quiz_attempt_submit(user=learner, quiz=exam, answers=wrong, token=uuid.uuid4())
+    assert not Certificate.objects.exists()
+
+    right = {q.id: sorted(q.correct_ids) for q in quiz_questions(quiz=exam)}
+    quiz_attempt_submit(user=learner, quiz=exam, answers=right, token=uuid.uuid4())
+    assert course_is_complete(user=learner, course=cert_course)
+    assert Certificate.objects.get().user == learner
