@@ -23,6 +23,7 @@ from courses.forms import MAX_LESSON_SECONDS, LessonPageForm
 from shop.money import decimal_amount
 from website.absolute_urls import absolute_url
 from website.content.blocks import VideoBlock
+from website.content.models.caching import KnownRestrictionsMixin
 from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
 from website.content.video import iso_duration
 
@@ -38,7 +39,7 @@ class PersonalForSignedInMixin:
         return response
 
 
-class CourseIndexPage(PersonalForSignedInMixin, SeoHeadMixin, Page):
+class CourseIndexPage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin, Page):
     """The "Courses" listing: every live course under it, with price and add-to-cart."""
 
     intro = models.TextField(blank=True)
@@ -76,7 +77,7 @@ class CourseIndexPage(PersonalForSignedInMixin, SeoHeadMixin, Page):
         ]
 
 
-class CoursePage(PersonalForSignedInMixin, SeoHeadMixin, Page):
+class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin, Page):
     """A course's sales page. Price in cents; only purchasable courses can be added to a cart."""
 
     summary = models.TextField(max_length=400, help_text="One or two sentences for listings.")
@@ -398,7 +399,7 @@ class CourseQuestion(Orderable):
         return [part.strip() for part in self.answer.split("\n\n") if part.strip()]
 
 
-class LessonPage(Page):
+class LessonPage(KnownRestrictionsMixin, Page):
     """One lesson of a course. Shown to enrolled users, or to everyone when a free preview.
 
     Its duration is in whole seconds (entered as minutes and seconds); it belongs to one of
