@@ -56,6 +56,28 @@ def _checker() -> list[str]:
     return [java, "-Xss1m", "-jar", str(VNU_JAR)]
 
 
+def assert_no_html_errors(checker: list[str], files: list[tuple[Path, str]]) -> None:
+    """Run the checker once over `files` (each with the name to report it by) and fail with
+    every error by name and line; also fail if the checker did not run."""
+    result = subprocess.run(
+        [*checker, "--errors-only", "--format", "json", *(str(f) for f, _ in files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stderr or '{"messages": []}')
+    by_file = {str(f): name for f, name in files}
+    errors = [
+        f"{by_file.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
+        f"line {m.get('lastLine')}: {m['message']}"
+        for m in report["messages"]
+        if m["type"] == "error"
+    ]
+    assert errors == []
+    assert result.returncode == 0, result.stderr[-2000:]  # the checker ran and found nothing
+
+
 def test_the_key_public_pages_have_no_html_errors(client, settings, tmp_path):
     checker = _checker()
     settings.DEBUG = False
@@ -78,20 +100,4 @@ def test_the_key_public_pages_have_no_html_errors(client, settings, tmp_path):
         file = tmp_path / f"page-{number}.html"
         file.write_bytes(response.content)
         files.append((file, path))
-    result = subprocess.run(
-        [*checker, "--errors-only", "--format", "json", *(str(f) for f, _ in files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = json.loads(result.stderr or '{"messages": []}')
-    by_file = {str(f): path for f, path in files}
-    errors = [
-        f"{by_file.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
-        f"line {m.get('lastLine')}: {m['message']}"
-        for m in report["messages"]
-        if m["type"] == "error"
-    ]
-    assert errors == []
-    assert result.returncode == 0, result.stderr[-2000:]  # the checker ran and found nothing
+    assert_no_html_errors(checker, files)
