@@ -483,6 +483,9 @@ def test_no_sequence_of_customer_actions_gets_value_out_that_was_not_paid_for(co
         StoreMachine,
         settings=settings(
             settings.default,
+            # A quarter of the profile's examples: each is a 40-step store run (ci: 25 runs,
+            # 1,000 steps per commit; thorough: 500 runs, 20,000 steps).
+            max_examples=max(10, settings.default.max_examples // 4),
             deadline=None,
             stateful_step_count=40,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
