@@ -17,10 +17,21 @@ class LessonNotOpen(CourseError):
 
 
 class LessonLocked(CourseError):
-    """The learner is enrolled but the lesson is not released yet (drip or a required quiz)."""
+    """The learner is enrolled but the lesson is not released yet: `opens_at` (drip) or a
+    required `quiz` of an earlier module to pass first."""
 
-    def __init__(self):
-        super().__init__("This lesson is not open yet.")
+    def __init__(self, *, opens_at=None, quiz=None):
+        self.opens_at, self.quiz = opens_at, quiz
+        if opens_at is not None:
+            when = dateformat.format(timezone.localtime(opens_at), SITE_DATETIME_FORMAT)
+            message = f"This lesson is not open yet. It opens on {when}."
+        elif quiz is not None:
+            message = (
+                f"Pass “{quiz.title}” (at the end of “{quiz.lesson.title}”) to open this lesson."
+            )
+        else:
+            message = "This lesson is not open yet."
+        super().__init__(message)
 
 
 class QuizError(CourseError):

@@ -13,6 +13,7 @@ from certificates.services import (
     certificates_revoke_for_order,
 )
 from courses.exceptions import (
+    LessonLocked,
     LessonNotOpen,
     QuizAlreadyPassed,
     QuizAttemptsUsed,
@@ -21,8 +22,10 @@ from courses.exceptions import (
 )
 from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage, Quiz, QuizAttempt
 from courses.selectors import (
+    NOT_ENROLLED,
     Visitor,
     enrollments_active_for_order,
+    lesson_access,
     lesson_is_open_to,
     quiz_questions,
     quiz_score,
@@ -79,8 +82,11 @@ def lesson_mark_complete(*, user: Visitor, lesson: LessonPage) -> LessonCompleti
     Completing the course's last lesson issues its certificate (once, however often or
     concurrently the lesson is marked).
     """
-    if not user.is_authenticated or not lesson_is_open_to(user=user, lesson=lesson):
-        raise LessonNotOpen()
+    access = lesson_access(user=user, lesson=lesson) if user.is_authenticated else NOT_ENROLLED
+    if not access.is_open:
+        if access.needs_enrollment:
+            raise LessonNotOpen()
+        raise LessonLocked(opens_at=access.opens_at, quiz=access.quiz)
     completion, _ = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
     certificate_issue_if_complete(user=user, course=lesson.get_parent().specific)
     return completion

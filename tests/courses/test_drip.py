@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from wagtail.documents import get_document_model
 
+from courses.models import LessonCompletion
 from courses.selectors import lesson_access, lesson_is_open_to, quiz_questions
 from courses.services import quiz_attempt_submit
 from tests.courses.factories import LessonPageFactory, ModuleFactory, QuizFactory
@@ -170,6 +172,38 @@ def test_a_dripped_lessons_file_stays_forbidden_to_visitors_not_enrolled(client,
     client.force_login(UserFactory())
     response = client.get(worksheet.url)
     assert response.status_code == 403 and "Opens on" not in response.content.decode()
+
+
+def test_marking_a_lesson_complete_before_it_opens_says_when_it_opens_and_records_nothing(
+    clock, client, enrolled_user, dripped
+):
+    lesson, _ = dripped
+    client.force_login(enrolled_user)
+    url = reverse("courses:lesson_complete", args=[lesson.pk])
+    response = client.post(url, follow=True)
+    when = dateformat.format(timezone.localtime(clock.now + timedelta(days=7)), "j F Y, H:i T")
+    assert f"This lesson is not open yet. It opens on {when}." in response.content.decode()
+    assert "Enrol" not in str(list(response.context["messages"]))
+    assert not LessonCompletion.objects.filter(lesson=lesson).exists()
+
+    clock.move(days=7)
+    client.post(url)
+    assert LessonCompletion.objects.filter(lesson=lesson, user=enrolled_user).exists()
+
+
+def test_marking_a_lesson_behind_a_required_quiz_complete_names_the_quiz(
+    client, enrolled_user, course
+):
+    start = ModuleFactory(course=course, sort_order=0)
+    quiz_lesson = LessonPageFactory(parent=course, title="Basics", module=start)
+    QuizFactory(lesson=quiz_lesson, title="Basics check", is_required=True)
+    later = LessonPageFactory(parent=course, module=ModuleFactory(course=course, sort_order=1))
+    client.force_login(enrolled_user)
+    response = client.post(reverse("courses:lesson_complete", args=[later.pk]), follow=True)
+    assert "Pass “Basics check” (at the end of “Basics”) to open this lesson." in (
+        response.content.decode()
+    )
+    assert not LessonCompletion.objects.filter(lesson=later).exists()
 
 
 def test_the_outline_shows_when_a_module_opens_and_links_only_open_lessons(
