@@ -569,8 +569,8 @@ def owned_course_progress(*, request: HttpRequest, course: CoursePage) -> Progre
 
     Every owned course's progress is read once per request (the first card or page that asks),
     so a listing of many courses costs the same few queries as one. Only renderings for a
-    signed-in visitor can show it; those are never stored in the shared page cache
-    (website.content.page_cache keys only anonymous requests).
+    signed-in visitor can show it; those are never stored in the shared page cache, and the
+    `owned_course` tag marks the page as one signed-in visitors never read from it.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

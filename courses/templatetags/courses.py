@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from courses.exceptions import SITE_DATETIME_FORMAT
 from courses.models import BEST_RATING
 from courses.selectors import Progress, owned_course_progress
+from website.content.page_cache import rendering_varies_by_visitor
 
 register = template.Library()
 
@@ -56,6 +57,7 @@ def owned_course(context, course) -> Progress | None:
     request = context.get("request")
     if request is None or course is None:
         return None
+    rendering_varies_by_visitor(request)
     return owned_course_progress(request=request, course=course)
 
 

@@ -137,6 +137,23 @@ def test_logged_in_visitors_get_a_fresh_private_page_that_is_not_shared(client, 
     assert "Changed without publishing" in client.get(episode.url).content.decode()
 
 
+def test_logged_in_visitors_read_the_shared_rendering_privately_without_rendering(
+    client, user, episode, django_assert_max_num_queries
+):
+    shared = client.get(episode.url).content
+    client.force_login(user)
+    client.get(episode.url)  # the session and user are read once per request either way
+
+    with django_assert_max_num_queries(3):
+        response = client.get(episode.url)
+
+    # The same rendering, but for the footer's account links (tests/content/test_footer.py).
+    assert response.content != shared
+    assert response.content == page_cache._as_signed_in(shared)
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-cache", "max-age=0"}
+    assert "Cookie" in response["Vary"]
+
+
 def test_a_password_protected_page_is_never_shared_from_the_cache(client, episode):
     restriction = PageViewRestriction.objects.create(
         page=episode, restriction_type=PageViewRestriction.PASSWORD, password="letmein"

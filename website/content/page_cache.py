@@ -4,8 +4,9 @@ Anonymous renderings are identical for everyone (the mini-cart fills itself from
 the newsletter form carries no CSRF token), so one rendering serves all of them until
 published content changes. The middleware answers a hit before any routing or session
 work; it stores only responses that a page's `serve` marked shareable, so account, shop
-and admin views are never cached. Logged-in visitors, previews, messages and unknown query
-strings always get a fresh rendering.
+and admin views are never cached. Signed-in visitors read the same rendering (privately)
+unless the page shows them something of their own (`rendering_varies_by_visitor`);
+previews, messages and unknown query strings always get a fresh rendering.
 """
 
 import contextlib
@@ -84,9 +85,20 @@ def generation_memo(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def rendering_varies_by_visitor(request) -> None:
+    """Whatever renders something for the signed-in visitor alone (their progress in a
+    course) says so, for anonymous renderings too: such a page's shared rendering is then
+    stored for anonymous visitors only, and signed-in ones always get their own."""
+    request.page_varies_by_visitor = True
+
+
 def _cache_key(request) -> str | None:
-    """The key for this request's shared rendering, or None when it must be rendered afresh."""
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    """The key for this request's shared rendering, or None when it must be rendered afresh.
+
+    Signed-in visitors share it too (to read, never to store: only anonymous renderings are
+    stored), for pages whose rendering does not depend on the visitor, with the footer's
+    account links set for them (`_as_signed_in`); messages always mean a fresh rendering."""
+    if request.method not in ("GET", "HEAD"):
         return None
     if set(request.GET) - CACHEABLE_PARAMS or len(messages.get_messages(request)):
         return None
@@ -95,7 +107,7 @@ def _cache_key(request) -> str | None:
         return None
     generation, identity = shared
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"pages:{generation}:{digest}"
+    return f"pages:v2:{generation}:{digest}"  # v2: (content, type, for everyone)
 
 
 def _shared_identity(request) -> tuple[int, str] | None:
@@ -138,21 +150,22 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         key = _cache_key(request)
+        signed_in = request.user.is_authenticated
         if key and (hit := cache.get(key)):
-            content, content_type = hit
-            return _public(HttpResponse(content, content_type=content_type))
+            content, content_type, for_everyone = hit
+            if not signed_in:
+                return _public(HttpResponse(content, content_type=content_type))
+            if for_everyone:
+                return _private(HttpResponse(_as_signed_in(content), content_type=content_type))
         response = self.get_response(request)
         if not getattr(response, "is_shareable_page", False):
             return response
-        if key is None:
-            patch_cache_control(response, private=True, no_cache=True, max_age=0)
-            return response
-        if _carries_visitor_state(request, response):
-            patch_cache_control(response, private=True, no_cache=True, max_age=0)
-            return response
+        if key is None or signed_in or _carries_visitor_state(request, response):
+            return _private(response)
         timeout = page_cache_timeout(request)
         if request.method == "GET" and response.status_code == 200 and timeout > 0:
-            cache.set(key, (response.content, response["Content-Type"]), timeout)
+            for_everyone = not getattr(request, "page_varies_by_visitor", False)
+            cache.set(key, (response.content, response["Content-Type"], for_everyone), timeout)
             response.page_cache_timeout = timeout  # for PageCacheReplayMiddleware above
         return _public(response)
 
@@ -208,6 +221,22 @@ def _replayed(request, headers: list[tuple[str, str]], content: bytes) -> HttpRe
 def _carries_visitor_state(request, response) -> bool:
     """A rendering that set a cookie or used a CSRF token belongs to this visitor alone."""
     return bool(response.cookies) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
+def _as_signed_in(content: bytes) -> bytes:
+    """The anonymous rendering's account links as a signed-in visitor gets them from the
+    server (templates/components/site_footer.html): "Log out" shown, "Log in" and "Sign up"
+    hidden, as static/js/mini-cart.js would set them, so the page is right before (or
+    without) the script. Rich text cannot carry these attributes, so only the footer's match."""
+    return content.replace(b"<li data-signed-out>", b"<li data-signed-out hidden>").replace(
+        b"<li data-signed-in hidden>", b"<li data-signed-in>"
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _public(response: HttpResponse) -> HttpResponse:
