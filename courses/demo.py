@@ -1,9 +1,11 @@
-"""Demo courses: "The Balance Gym" (the course the seed episode promotes) and three more.
+"""Demo courses: "The Balance Gym" (the course the seed episode promotes) and four more.
 
 The Balance Gym carries a full sales page: modules, an instructor, rated testimonials, an FAQ
 and the refund guarantee, and a quiz that must be passed before its last module opens.
-Pain-Free Posture has a module released a week after enrolling (drip). Each is added to a
-demo seeded before it existed, too.
+Pain-Free Posture has a module released a week after enrolling (drip). R-Phase Certification
+has modules (one released a week after enrolling), a required quiz and a final exam; it grants
+the "R-Phase Certified" certification (certificates/demo.py). Each is added to a demo seeded
+before it existed, too.
 """
 
 from django.conf import settings
@@ -22,6 +24,9 @@ from courses.models import (
 )
 from website.content.demo import demo_image, home_page
 from website.content.video import clock_label
+
+CERTIFICATION_COURSE_TITLE = "R-Phase Certification"
+CERTIFICATION_COURSE_SLUG = "r-phase-certification"
 
 # title, slug, summary, price, compare-at, outcomes, lessons (title, seconds, free preview)
 COURSES = [
@@ -90,6 +95,24 @@ COURSES = [
             ("Vision is more than eyesight", 9 * 60, True),
             ("Smooth pursuits and saccades", 12 * 60, False),
             ("Reaction training", 10 * 60, False),
+        ],
+    ),
+    (
+        CERTIFICATION_COURSE_TITLE,
+        CERTIFICATION_COURSE_SLUG,
+        "The R-Phase trainer certification: assess and train joints, vision and balance "
+        "through the nervous system. Pass the final exam to become R-Phase Certified.",
+        49900,
+        None,
+        "Assess a client's joint mobility, vision and balance\n"
+        "Choose and dose the drills that change them\n"
+        "Earn the R-Phase Certified certification, valid for two years",
+        [
+            ("The nervous system first", 10 * 60, True),
+            ("Joint mobility assessment", 14 * 60, False),
+            ("Vision and balance assessment", 13 * 60, False),
+            ("Choosing the right drill", 12 * 60, False),
+            ("Putting it together with a client", 16 * 60, False),
         ],
     ),
 ]
@@ -290,14 +313,14 @@ POSTURE_MODULES = [
 ]
 
 
-def _balance_gym_quiz(course: CoursePage) -> None:
-    """The required quiz on its lesson, through a revision as an editor would add it."""
-    lesson = LessonPage.objects.child_of(course).filter(title=BALANCE_GYM_QUIZ_LESSON).first()
+def _add_quiz(course: CoursePage, *, lesson_title: str, quiz: dict, questions: list) -> None:
+    """A quiz on the course's lesson, once, through a revision as an editor would add it."""
+    lesson = LessonPage.objects.child_of(course).filter(title=lesson_title).first()
     if lesson is None or Quiz.objects.filter(lesson=lesson).exists():
         return
     lesson.quizzes = [
         Quiz(
-            **BALANCE_GYM_QUIZ,
+            **quiz,
             questions=[
                 (
                     kind,
@@ -309,27 +332,112 @@ def _balance_gym_quiz(course: CoursePage) -> None:
                         ],
                     },
                 )
-                for kind, text, choices in BALANCE_GYM_QUIZ_QUESTIONS
+                for kind, text, choices in questions
             ],
         )
     ]
     lesson.save_revision().publish()
 
 
-def _posture_modules(course: CoursePage) -> None:
-    """Pain-Free Posture's modules, the second released a week after enrolling."""
+def _add_modules(course: CoursePage, modules: list) -> None:
+    """The course's modules (title, summary, days after enrolling, lessons by title), once."""
     if course.modules.exists():
         return
     course.modules = [
         Module(title=title, summary=summary, opens_after_days=days)
-        for title, summary, days, _ in POSTURE_MODULES
+        for title, summary, days, _ in modules
     ]
     course.save_revision().publish()
-    modules = {module.title: module for module in Module.objects.filter(course_id=course.pk)}
-    for title, _, _, lesson_titles in POSTURE_MODULES:
+    by_title = {module.title: module for module in Module.objects.filter(course_id=course.pk)}
+    for title, _, _, lesson_titles in modules:
         for lesson in LessonPage.objects.child_of(course).filter(title__in=lesson_titles):
-            lesson.module = modules[title]
+            lesson.module = by_title[title]
             lesson.save_revision().publish()
+
+
+# R-Phase Certification's modules: (title, summary, days after enrolling, lessons by title).
+CERTIFICATION_MODULES = [
+    (
+        "Foundations",
+        "Why R-Phase starts with the nervous system, and how to assess joint mobility.",
+        None,
+        ["The nervous system first", "Joint mobility assessment"],
+    ),
+    (
+        "Assessment",
+        "Vision and balance tests, and choosing the drill that changes what you found.",
+        None,
+        ["Vision and balance assessment", "Choosing the right drill"],
+    ),
+    (
+        "Week two: practical and final exam",
+        "Released a week after you enrol: a full client session, then the final exam.",
+        7,
+        ["Putting it together with a client"],
+    ),
+]
+CERTIFICATION_QUIZ_LESSON = "Joint mobility assessment"
+CERTIFICATION_QUIZ = {
+    "title": "Foundations check",
+    "pass_percent": 50,
+    "max_attempts": 3,
+    "cooldown_hours": 24,
+    "is_required": True,
+}
+CERTIFICATION_QUIZ_QUESTIONS = [
+    (
+        "single",
+        "What does an R-Phase assessment test first?",
+        [
+            ("How the nervous system responds to a movement", True, "The R-Phase premise."),
+            ("Maximum strength", False, "Strength comes later, once movement is safe."),
+        ],
+    ),
+    (
+        "single",
+        "A drill made the client's range of motion worse. What next?",
+        [
+            ("Drop it or change it, and retest", True, "Assess, drill, reassess."),
+            ("Repeat it until it works", False, "A threat response is not trained away."),
+        ],
+    ),
+]
+CERTIFICATION_EXAM_LESSON = "Putting it together with a client"
+CERTIFICATION_EXAM = {
+    "title": "R-Phase final exam",
+    "pass_percent": 80,
+    "max_attempts": 2,
+    "cooldown_hours": 72,
+    "is_final_exam": True,
+}
+CERTIFICATION_EXAM_QUESTIONS = [
+    (
+        "single",
+        "Which system steadies the gaze while the head turns?",
+        [
+            ("The vestibular system", True, "The vestibulo-ocular reflex."),
+            ("The digestive system", False, "Not involved in gaze."),
+        ],
+    ),
+    (
+        "multiple",
+        "Which belong in an R-Phase assessment? Tick every one.",
+        [
+            ("Joint mobility", True, "The first module."),
+            ("Vision", True, "The second module."),
+            ("Balance", True, "The second module."),
+            ("A one-rep maximum lift", False, "Not part of R-Phase."),
+        ],
+    ),
+    (
+        "single",
+        "When do you retest after a drill?",
+        [
+            ("Straight away, every time", True, "Reassessment shows the drill's effect."),
+            ("At the next session", False, "Too late to know what the drill did."),
+        ],
+    ),
+]
 
 
 def course_index() -> CourseIndexPage:
@@ -408,10 +516,30 @@ def seed(*, stdout) -> None:
     if balance_gym is not None and not balance_gym.modules.exists():
         _balance_gym_sales_page(balance_gym)
     if balance_gym is not None:
-        _balance_gym_quiz(balance_gym)
+        _add_quiz(
+            balance_gym,
+            lesson_title=BALANCE_GYM_QUIZ_LESSON,
+            quiz=BALANCE_GYM_QUIZ,
+            questions=BALANCE_GYM_QUIZ_QUESTIONS,
+        )
     posture = CoursePage.objects.filter(slug="pain-free-posture").first()
     if posture is not None:
-        _posture_modules(posture)
+        _add_modules(posture, POSTURE_MODULES)
+    certification_course = CoursePage.objects.filter(slug=CERTIFICATION_COURSE_SLUG).first()
+    if certification_course is not None:
+        _add_modules(certification_course, CERTIFICATION_MODULES)
+        _add_quiz(
+            certification_course,
+            lesson_title=CERTIFICATION_QUIZ_LESSON,
+            quiz=CERTIFICATION_QUIZ,
+            questions=CERTIFICATION_QUIZ_QUESTIONS,
+        )
+        _add_quiz(
+            certification_course,
+            lesson_title=CERTIFICATION_EXAM_LESSON,
+            quiz=CERTIFICATION_EXAM,
+            questions=CERTIFICATION_EXAM_QUESTIONS,
+        )
     stdout.write(
         f"Courses: {CoursePage.objects.count()} at /courses/"
         " (The Balance Gym at /courses/the-balance-gym/)"

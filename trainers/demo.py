@@ -16,12 +16,24 @@ from website.content.demo import home_page
 
 from .models import Certification, Trainer, TrainerDirectoryPage
 
+# name, slug, level, description. R-Phase Certified is granted by its course
+# (certificates/demo.py); its slug is the one it had before it was.
 CERTIFICATIONS = [
-    ("R-Phase", 1, "Foundations: joint mobility, vision, balance and the nervous system."),
-    ("I-Phase", 2, "Integration of vision, vestibular and proprioceptive training."),
-    ("S-Phase", 3, "Sport-specific and performance applications."),
-    ("9S", 4, "Nine-S certification: the advanced practitioner programme."),
-    ("Pain Specialist", 5, "Working with chronic pain through the nervous system."),
+    (
+        "R-Phase Certified",
+        "r-phase",
+        1,
+        "Foundations: joint mobility, vision, balance and the nervous system.",
+    ),
+    ("I-Phase", "i-phase", 2, "Integration of vision, vestibular and proprioceptive training."),
+    ("S-Phase", "s-phase", 3, "Sport-specific and performance applications."),
+    ("9S", "9s", 4, "Nine-S certification: the advanced practitioner programme."),
+    (
+        "Pain Specialist",
+        "pain-specialist",
+        5,
+        "Working with chronic pain through the nervous system.",
+    ),
 ]
 SPECIALTIES = [
     "Back pain", "Balance", "Running", "Vision training", "Vestibular", "Golf",
@@ -101,9 +113,9 @@ def directory_page() -> TrainerDirectoryPage:
 
 def certifications() -> list[Certification]:
     found = []
-    for name, level, description in CERTIFICATIONS:
+    for name, slug, level, description in CERTIFICATIONS:
         cert, _ = Certification.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "level": level, "description": description}
+            slug=slug, defaults={"name": name, "level": level, "description": description}
         )
         found.append(cert)
     return found

@@ -21,19 +21,28 @@ DEMO_USERS = [
 ]
 
 
+def demo_login(
+    email: str, *, first_name: str, last_name: str = "", is_superuser: bool = False, groups=()
+) -> User:
+    """The demo account with this e-mail (verified), password DEMO_PASSWORD; made once."""
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "is_staff": is_superuser,
+            "is_superuser": is_superuser,
+            "first_name": first_name,
+            "last_name": last_name,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.set(Group.objects.filter(name__in=groups))
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
 def seed(*, stdout) -> None:
     for email, role, is_superuser, groups in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            email=email,
-            defaults={
-                "is_staff": is_superuser,
-                "is_superuser": is_superuser,
-                "first_name": role.split()[0],
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            user.groups.set(Group.objects.filter(name__in=groups))
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        demo_login(email, first_name=role.split()[0], is_superuser=is_superuser, groups=groups)
         stdout.write(f"Login: {email} / {DEMO_PASSWORD}  ({role})")

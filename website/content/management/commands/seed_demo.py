@@ -13,6 +13,7 @@ SEEDERS = [
     "website.accounts.demo.seed",
     "trainers.demo.seed",
     "courses.demo.seed",
+    "certificates.demo.seed",
     "shop.demo.seed",
     "shop.demo.seed_gift_cards",
     "shop.demo.seed_memberships",
