@@ -550,17 +550,35 @@ def owned_courses(*, user: AbstractBaseUser):
     )
 
 
+def member_courses(*, user: AbstractBaseUser):
+    """The live courses the user may open through a membership giving access now (its plan's
+    courses, or every course for an "all courses" plan), by title; none once access ends."""
+    memberships = Membership.objects.filter(user=user).giving_access()
+    courses = CoursePage.objects.live()
+    if not memberships.filter(plan__grants_all_courses=True).exists():
+        courses = courses.filter(membership_plans__memberships__in=memberships)
+    return courses.distinct().order_by("title", "pk").select_related("hero_image")
+
+
 @dataclass(frozen=True)
 class LibraryEntry:
     course: CoursePage
     progress: Progress
+    # Reached through an active membership rather than owned (an enrollment).
+    is_with_membership: bool = False
 
 
 def user_library(*, user: AbstractBaseUser) -> list[LibraryEntry]:
-    """The courses a user may watch ("My courses"), newest enrollment first, with progress."""
-    courses = list(owned_courses(user=user))
-    progress = progress_by_course(user=user, courses=courses)
-    return [LibraryEntry(course=course, progress=progress[course.pk]) for course in courses]
+    """The courses a user may watch ("My courses"), with progress: the owned ones newest
+    enrollment first, then those an active membership opens (each course listed once)."""
+    owned = list(owned_courses(user=user))
+    owned_ids = {course.pk for course in owned}
+    with_membership = [c for c in member_courses(user=user) if c.pk not in owned_ids]
+    progress = progress_by_course(user=user, courses=[*owned, *with_membership])
+    return [LibraryEntry(course=course, progress=progress[course.pk]) for course in owned] + [
+        LibraryEntry(course=course, progress=progress[course.pk], is_with_membership=True)
+        for course in with_membership
+    ]
 
 
 def owned_course_progress(*, request: HttpRequest, course: CoursePage) -> Progress | None:

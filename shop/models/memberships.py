@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from shop.models.orders import Order
+
 
 def add_interval(start: datetime, interval: str, count: int = 1) -> datetime:
     """`start` moved on by `count` months or years; the 31st becomes the month's last day."""
@@ -89,7 +91,10 @@ class MembershipQuerySet(models.QuerySet):
 
         Active or trialing: until the period ends — or, when a renewal is still expected,
         until the grace period after it has run out too (a renewal that never arrives is a
-        failed one). Past due: until `grace_ends_at`. Canceled or incomplete: never.
+        failed one). Past due: until `grace_ends_at`. Canceled or incomplete: never. Whatever
+        the status, not while the order that bought it is under an open payment dispute
+        (chargeback): the dispute suspends access, winning it restores access, losing it
+        refunds the order, which ends the membership.
         """
         now = now or timezone.now()
         grace = timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
@@ -98,7 +103,7 @@ class MembershipQuerySet(models.QuerySet):
             Q(status__in=running, cancel_at_period_end=True, current_period_end__gt=now)
             | Q(status__in=running, cancel_at_period_end=False, current_period_end__gt=now - grace)
             | Q(status=Membership.Status.PAST_DUE, grace_ends_at__gt=now)
-        )
+        ).exclude(order__dispute_status=Order.DisputeStatus.OPEN)
 
     def granting_course(self, course_id: int, *, now: datetime | None = None):
         return self.giving_access(now=now).filter(

@@ -10,6 +10,7 @@ from shop.money import format_money_short
 
 from .charts import bar_chart, column_chart
 from .forms import DEFAULT_PRESET, PRESETS, PeriodForm
+from .memberships import membership_figures
 from .selectors import Period, SalesReport, sales_report
 
 # Reading the orders is what the dashboard shows; Shop managers hold it, Editors do not.
@@ -143,5 +144,6 @@ class SalesReportView(WagtailAdminTemplateMixin, TemplateView):
             "period": period,
             "report": report,
             "charts": _charts(report),
+            "memberships": membership_figures(),
             "time_zone": timezone.get_current_timezone_name(),
         }

@@ -101,6 +101,7 @@ class MembershipViewSet(ModelViewSet):
     copy_view_enabled = False
     list_display = [
         "user",
+        Column("email", accessor="user.email", label="Email", sort_key="user__email"),
         "plan",
         Column("get_status_display", label="Status", sort_key="status"),
         MoneyColumn("price_cents", label="Price"),

@@ -65,3 +65,40 @@ def test_a_shop_manager_lists_memberships_and_creates_a_plan(client, shop_manage
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert MembershipPlan.objects.get(name="Yearly").price_cents == 29000
+
+
+def test_the_members_list_filters_by_status(client, shop_manager, membership, other_user):
+    subscribe_and_pay(other_user, MembershipPlanFactory(name="Yearly", interval="year"))
+    Membership.objects.filter(user=other_user).update(status=Membership.Status.PAST_DUE)
+    client.force_login(shop_manager)
+    index = reverse("membership:index")
+    for status, shown, hidden in [
+        ("past_due", other_user, membership.user),
+        ("active", membership.user, other_user),
+    ]:
+        response = client.get(index, {"status": status})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert shown.email in page and hidden.email not in page
+    page = client.get(index, {"status": "canceled"}).content.decode()
+    assert membership.user.email not in page and other_user.email not in page
+
+
+def test_an_editor_may_not_list_the_members(client, editor, membership):
+    client.force_login(editor)
+    response = client.get(reverse("membership:index"))
+    assert response.status_code in (302, 403)
+    assert membership.user.email not in response.content.decode()
+
+
+def test_the_members_list_shows_and_sorts_by_the_member_email(
+    client, shop_manager, membership, other_user
+):
+    subscribe_and_pay(other_user, MembershipPlanFactory(name="Yearly", interval="year"))
+    client.force_login(shop_manager)
+    response = client.get(reverse("membership:index"), {"ordering": "user__email"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The default order (newest first) would put the other member first.
+    emails = sorted([membership.user.email, other_user.email])
+    assert page.index(emails[0]) < page.index(emails[1])
