@@ -293,3 +293,42 @@ def test_paying_the_first_invoice_then_its_signed_invoice_paid_activates_the_mem
     assert membership.gateway_subscription == subscribed.gateway_subscription
     assert stripe_peer.objects[membership.gateway_customer]["object"] == "customer"
     assert membership.invoices.get().gateway_reference == invoice["id"]
+
+
+def test_canceling_at_period_end_and_resuming_is_told_to_stripe(
+    subscribed, stripe_peer, post, client
+):
+    post(event("invoice.paid", stripe_peer.pay(subscribed.gateway_reference)))
+    membership = Membership.objects.get()
+    subscription = stripe_peer.objects[membership.gateway_subscription]
+    url = reverse("shop:membership_account")
+    client.post(url, {"membership": membership.pk, "action": "cancel"})
+    assert subscription["cancel_at_period_end"] is True
+    client.post(url, {"membership": membership.pk, "action": "resume"})
+    assert subscription["cancel_at_period_end"] is False
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE and not membership.cancel_at_period_end
+
+
+def test_stripe_refusing_the_subscription_says_so_and_opens_nothing(
+    client, user, plan, stripe_peer, monkeypatch
+):
+    monkeypatch.setattr(
+        stripe_peer,
+        "request",
+        functools.partial(_refusing_subscriptions, stripe_peer.request),
+    )
+    client.force_login(user)
+    client.post(reverse("shop:cart_add_plan"), {"plan": plan.pk})
+    response = client.post(reverse("shop:checkout"), follow=True)
+    assert "Nothing was charged" in response.content.decode()
+    order = Order.objects.get()
+    assert (order.gateway_subscription, order.gateway_reference) == ("", "")
+    assert not Membership.objects.exists()
+
+
+def _refusing_subscriptions(request, method, url, headers, post_data=None, **kwargs):
+    if method == "post" and urllib.parse.urlsplit(url).path == "/v1/subscriptions":
+        error = {"error": {"type": "card_error", "message": "Your card was declined."}}
+        return json.dumps(error), 402, {}
+    return request(method, url, headers, post_data, **kwargs)
