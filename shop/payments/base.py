@@ -55,7 +55,9 @@ InvoiceStatus = Literal["open", "paid", "failed"]
 @dataclass(frozen=True)
 class SubscriptionRequest:
     """A membership to open at the provider: a customer for `email`, one plan item whose
-    first invoice charges `first_cents` and later ones `recurring_cents`, every `interval`."""
+    first invoice charges `first_cents` and later ones `recurring_cents`, every `interval`.
+    `customer` is the provider's customer from the buyer's earlier membership, reused ("" for
+    a new one)."""
 
     order_number: str
     email: str
@@ -68,6 +70,7 @@ class SubscriptionRequest:
     trial_days: int
     currency: str
     idempotency_key: str
+    customer: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ class PaymentGateway(ABC):
         raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
 
     def cancel_subscription(self, *, reference: str, at_period_end: bool) -> SubscriptionState:
-        """Stop renewing (at the period's end) or end it now; raises GatewayError if refused."""
+        """Stop renewing at the period's end (True) or resume renewing (False), as
+        `membership_set_cancel_at_period_end` asks; raises GatewayError if refused."""
         raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
 
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:

@@ -20,6 +20,7 @@ from shop.payments.base import (
     PaymentStatus,
     RefundState,
     RefundStatus,
+    SubscriptionRequest,
     SubscriptionState,
     SubscriptionStatus,
     WebhookEvent,
@@ -28,6 +29,11 @@ from shop.payments.base import (
 
 # Stripe's own default: events older than five minutes are treated as replays.
 SIGNATURE_TOLERANCE_SECONDS = 300
+
+# The subscription is created on the last API version whose invoices carry `payment_intent`
+# (later ones replaced it with `confirmation_secret`), so the first invoice's PaymentIntent
+# can be expanded and confirmed on our page like a course order's.
+SUBSCRIPTION_API_VERSION = "2025-02-24.acacia"
 
 
 class StripeGateway(PaymentGateway):
@@ -40,6 +46,7 @@ class StripeGateway(PaymentGateway):
 
     name = "stripe"
     payment_url_name = "shop:stripe_payment"
+    subscribes_at_provider = True
 
     def __init__(self, *, secret_key: str, api_base: str = "", webhook_secret: str = ""):
         self.webhook_secret = webhook_secret
@@ -89,6 +96,99 @@ class StripeGateway(PaymentGateway):
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe refused to refund payment {reference}: {exc}") from exc
         return refund_state_from_refund(refund.to_dict(), payment_reference=reference)
+
+    def create_subscription(self, request: SubscriptionRequest) -> SubscriptionState:
+        """A Stripe Subscription, incomplete until its first invoice's PaymentIntent is paid.
+
+        Creates the plan's Product (unless `plan_product` names it) and the Customer (unless
+        `customer` names one), then the Subscription: price_data at `recurring_cents` per
+        interval, and the first invoice brought to `first_cents` by a one-off coupon (a
+        first-period discount or a gift card amount) or a one-off invoice item. Every create
+        carries a key derived from the request's, so a repeated request makes one of each.
+        """
+        key = request.idempotency_key
+        currency = request.currency.lower()
+        try:
+            product = request.plan_product or self._create(
+                "products", {"name": request.plan_name}, key=f"{key}-product"
+            )
+            customer = request.customer or self._create(
+                "customers",
+                {"email": request.email, "metadata": {"order_number": request.order_number}},
+                key=f"{key}-customer",
+            )
+            params: dict[str, Any] = {
+                "customer": customer,
+                "items": [
+                    {
+                        "price_data": {
+                            "currency": currency,
+                            "product": product,
+                            "unit_amount": request.recurring_cents,
+                            "recurring": {"interval": request.interval},
+                        }
+                    }
+                ],
+                "payment_behavior": "default_incomplete",
+                "payment_settings": {"save_default_payment_method": "on_subscription"},
+                "metadata": {"order_number": request.order_number},
+                "expand": ["latest_invoice.payment_intent"],
+            }
+            if request.trial_days:
+                params["trial_period_days"] = request.trial_days
+            first_off = request.recurring_cents - request.first_cents
+            if first_off > 0 and not request.trial_days:
+                coupon = self._create(
+                    "coupons",
+                    {"amount_off": first_off, "currency": currency, "duration": "once"},
+                    key=f"{key}-coupon",
+                )
+                params["discounts"] = [{"coupon": coupon}]
+            elif first_off < 0 and not request.trial_days:
+                params["add_invoice_items"] = [
+                    {
+                        "price_data": {
+                            "currency": currency,
+                            "product": product,
+                            "unit_amount": -first_off,
+                        }
+                    }
+                ]
+            subscription = self.client.v1.subscriptions.create(
+                params=params,
+                options={"idempotency_key": key, "stripe_version": SUBSCRIPTION_API_VERSION},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to open the membership: {exc}") from exc
+        data = subscription.to_dict()
+        intent = (data.get("latest_invoice") or {}).get("payment_intent")
+        state = subscription_state_from_subscription(data)
+        return SubscriptionState(
+            reference=state.reference,
+            customer=state.customer or customer,
+            status=state.status,
+            current_period_end=state.current_period_end,
+            order_number=request.order_number,
+            product=product,
+            payment=payment_state_from_intent(intent) if isinstance(intent, dict) else None,
+        )
+
+    def cancel_subscription(self, *, reference: str, at_period_end: bool) -> SubscriptionState:
+        """Stop renewing at the period's end (True) or resume renewing (False), as the
+        membership's "cancel at period end" switch asks; access runs to the period end."""
+        try:
+            subscription = self.client.v1.subscriptions.update(
+                reference, params={"cancel_at_period_end": at_period_end}
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to change subscription {reference}: {exc}") from exc
+        return subscription_state_from_subscription(subscription.to_dict())
+
+    def _create(self, resource: str, params: dict, *, key: str) -> str:
+        created = getattr(self.client.v1, resource).create(
+            params=params, options={"idempotency_key": key}
+        )
+        return created.id
 
     @property
     def receives_webhooks(self) -> bool:

@@ -38,6 +38,7 @@ from shop.models import (
     CartLine,
     CartPlanLine,
     GiftCardTransaction,
+    Membership,
     Order,
     OrderGiftCard,
     OrderLine,
@@ -275,6 +276,7 @@ def _order_start_subscription(
             trial_days=plan.trial_days if not line.unit_price_cents else 0,
             currency=order.currency,
             idempotency_key=f"order-{order.number}-subscription",
+            customer=_provider_customer(user=order.user, gateway=gateway),
         )
     )
     if subscription.product and not plan.gateway_product:
@@ -292,6 +294,19 @@ def _order_start_subscription(
     order.gateway, order.gateway_reference = gateway.name, payment.reference
     order.gateway_subscription = subscription.reference
     return payment
+
+
+def _provider_customer(*, user: AbstractBaseUser | None, gateway: PaymentGateway) -> str:
+    """The provider's customer of the user's latest membership with this gateway, or ""."""
+    if user is None:
+        return ""
+    customer = (
+        Membership.objects.filter(user=user, gateway=gateway.name)
+        .exclude(gateway_customer="")
+        .values_list("gateway_customer", flat=True)
+        .first()
+    )
+    return customer or ""
 
 
 def checkout_start(
