@@ -73,10 +73,7 @@ def cart_summary_json(request):
     """The header mini-cart's numbers and whether the visitor is signed in (pages cached for
     anonymous visitors show the right account links from it); personal, so never cached."""
     minicart_versions_note(request)
-    cart = visitor_cart(request)
-    if cart is not None:
-        minicart_versions_note(request, cart=cart)
-    summary = cart_summary(cart=cart)
+    summary = cart_summary(cart=visitor_cart(request))
     subtotal = format_money(summary.subtotal_cents, settings.SITE_CURRENCY)
     items = "item" if summary.count == 1 else "items"
     return private(

@@ -153,3 +153,25 @@ def test_a_conditional_request_goes_to_the_view(client):
     etag = first.get("ETag")
     if etag:
         assert client.get(URL, headers={"if-none-match": etag}).status_code == 304
+
+
+def test_another_session_of_the_same_user_sees_a_cart_change(client, user, course):
+    client.force_login(user)
+    other_device = Client()
+    other_device.force_login(user)
+    assert _summary(other_device)["count"] == 0
+    _add(client, course)
+    assert _summary(other_device)["count"] == 1
+
+
+def test_merging_an_anonymous_cart_on_login_refreshes_the_users_other_sessions(
+    client, user, course
+):
+    other_device = Client()
+    other_device.force_login(user)
+    assert _summary(other_device)["count"] == 0
+    _add(client, course)
+    client.post(
+        reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
+    )
+    assert _summary(other_device)["count"] == _summary(client)["count"]
