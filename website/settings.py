@@ -128,6 +128,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The header mini-cart's JSON, replayed while its versions hold (shop/middleware.py).
+    "shop.middleware.MiniCartMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Uploaded images when they live on this machine (MEDIA_STORAGE=local); see website/media.py.
     "website.media.PublicMediaMiddleware",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from courses.models import CoursePage
 from courses.selectors import Visitor, user_is_enrolled
 from shop.exceptions import CourseAlreadyOwned, CourseNotPurchasable
+from shop.middleware import minicart_cart_changed
 from shop.models import Cart, CartLine, CartPlanLine
 from shop.selectors import cart_for, cart_size_refusal
 
@@ -75,4 +76,5 @@ def cart_merge(*, token: str | None, user: AbstractBaseUser) -> Cart | None:
         CartPlanLine.objects.filter(cart=anonymous).update(cart=cart)
     cart.gift_cards.add(*anonymous.gift_cards.filter(Q(owner__isnull=True) | Q(owner=user)))
     anonymous.delete()
+    minicart_cart_changed(cart_id=cart.pk)  # the lines moved by update() send no signal
     return cart

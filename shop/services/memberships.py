@@ -26,6 +26,7 @@ from shop.exceptions import (
     MembershipNotChangeable,
     PlanNotAvailable,
 )
+from shop.middleware import minicart_cart_changed
 from shop.models import (
     Cart,
     CartPlanLine,
@@ -63,6 +64,7 @@ def cart_add_plan(*, cart: Cart, plan: MembershipPlan, user: Visitor) -> bool:
     line, created = CartPlanLine.objects.get_or_create(cart=cart, defaults={"plan": plan})
     if not created and line.plan_id != plan.pk:
         CartPlanLine.objects.filter(pk=line.pk).update(plan=plan)
+        minicart_cart_changed(cart_id=cart.pk)  # update() sends no signal
         return True
     return created
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import CoursePage
 from shop.exceptions import ShopError
+from shop.middleware import minicart_versions_note
 from shop.money import format_money
 from shop.selectors import (
     CART_COOKIE,
@@ -71,6 +72,7 @@ def cart(request):
 def cart_summary_json(request):
     """The header mini-cart's numbers and whether the visitor is signed in (pages cached for
     anonymous visitors show the right account links from it); personal, so never cached."""
+    minicart_versions_note(request)
     summary = cart_summary(cart=visitor_cart(request))
     subtotal = format_money(summary.subtotal_cents, settings.SITE_CURRENCY)
     items = "item" if summary.count == 1 else "items"

@@ -57,6 +57,12 @@ def _content_generation() -> int:
     return value
 
 
+def content_generation() -> int:
+    """The content generation as this process last read it (at most GENERATION_SECONDS old);
+    raises DatabaseError on an outage."""
+    return _content_generation()
+
+
 def forget_content_generation() -> None:
     """Make this process read the generation afresh on its next request (and drop its memos)."""
     global _generation
@@ -188,7 +194,7 @@ class PageCacheReplayMiddleware:
     def __call__(self, request):
         key = _replay_key(request)
         if key and (hit := cache.get(key)):
-            return _replayed(request, *hit)
+            return replayed_response(request, *hit)
         response = self.get_response(request)
         timeout = getattr(response, "page_cache_timeout", 0)
         if key and timeout and response.status_code == 200 and not response.cookies:
@@ -210,7 +216,8 @@ def _replay_key(request) -> str | None:
     return f"pages-replay:{generation}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
-def _replayed(request, headers: list[tuple[str, str]], content: bytes) -> HttpResponse:
+def replayed_response(request, headers: list[tuple[str, str]], content: bytes) -> HttpResponse:
+    """A stored response (its headers as the whole stack finished them, and its body) again."""
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
