@@ -134,6 +134,11 @@ def pytest_collection_modifyitems(items):
         return (item.get_closest_marker("browser") is not None, group, _uses_demo(item))
 
     items.sort(key=order)
+    for item in items:
+        # demo_database asks for `db` at run time, which pytest-django's scan of the collected
+        # tests cannot see: a run of only such tests would set up no test database at all.
+        if _uses_demo(item) and not _is_transactional(item) and "db" not in item.fixturenames:
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture
