@@ -6,7 +6,7 @@ it expires or is renewed. Both are looked up by an unguessable code at /certific
 neither is ever reachable by a sequential id.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.codes import grouped, new_code
+
+# A renewal course completed up to this long after expiry still renews ("shortly after").
+RENEWAL_GRACE = timedelta(days=90)
+# A certified person who has already renewed may take the renewal course again (buy it anew)
+# from this long before their certification expires.
+RENEWAL_OPENS_BEFORE = timedelta(days=90)
 
 
 class Status(models.TextChoices):
@@ -23,7 +29,9 @@ class Status(models.TextChoices):
 
 
 class Certificate(models.Model):
-    """A learner completed a course: issued once per learner and course, revoked by a refund.
+    """A learner completed a course: issued once per learner, course and order (a renewal
+    course taken again for the next renewal is bought and completed anew, so it earns a new
+    certificate; every earlier take keeps its own), revoked by a refund of its order.
 
     The learner's name and the course title are copied at issue, so the certificate and its
     verification page keep saying what was true then, whatever is renamed later.
@@ -52,7 +60,14 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="certificate_once_per_course")
+            models.UniqueConstraint(
+                fields=["user", "course", "order"], name="certificate_once_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(order__isnull=True),
+                name="certificate_once_per_course_without_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +153,15 @@ class CertificationGrant(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status_at() == Status.VALID
+
+    def renewal_is_open(self, now: datetime | None = None) -> bool:
+        """Whether a renewal taken now would count: not revoked, and from RENEWAL_OPENS_BEFORE
+        its expiry until RENEWAL_GRACE after it."""
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None
+            and self.expires_at - RENEWAL_OPENS_BEFORE <= now <= self.expires_at + RENEWAL_GRACE
+        )
 
 
 class CertificationRenewal(models.Model):

@@ -1,12 +1,13 @@
 """Reads about certificates and certifications: looking a code up, a learner's list."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from certificates.codes import normalize_code
 from certificates.models import Certificate, CertificationGrant
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrollment
 from courses.selectors import Visitor, course_is_complete, user_is_enrolled
 
 
@@ -82,3 +83,32 @@ def course_certificate(*, user: Visitor, course: CoursePage) -> CourseCertificat
         user=user, course=course
     )
     return CourseCertificate(certificate=None, can_claim=earned)
+
+
+def renewal_retake_is_due(
+    *, user: Visitor, course: CoursePage, now: datetime | None = None, any_time: bool = False
+) -> bool:
+    """True when `user` may buy `course` again to renew a certification once more.
+
+    `course` is the renewal course of a certification they hold (not revoked), they have
+    finished their current take of it (its certificate, under the enrollment's order, stands),
+    and that certification is inside its renewal window (`CertificationGrant.renewal_is_open`).
+    With `any_time` the window is not asked: a payment that arrives after it closed has still
+    bought a fresh take of the course.
+    """
+    if not user.is_authenticated:
+        return False
+    enrollment = Enrollment.objects.filter(
+        user=user, course=course, revoked_at__isnull=True
+    ).first()
+    if enrollment is None:
+        return False
+    take_finished = Certificate.objects.filter(
+        user=user, course=course, order_id=enrollment.order_id, revoked_at__isnull=True
+    ).exists()
+    if not take_finished:
+        return False
+    grants = CertificationGrant.objects.filter(
+        user=user, certification__renewal_course=course, revoked_at__isnull=True
+    )
+    return any(any_time or grant.renewal_is_open(now) for grant in grants)

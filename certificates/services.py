@@ -1,7 +1,7 @@
 """State changes for certificates and certifications: issued on completing a course,
 granted and renewed by certification courses, revoked by refunds, expired by the clock.
 
-Every change here can be repeated: a certificate is unique per learner and course, a grant
+Every change here can be repeated: a certificate is unique per learner, course and order, a grant
 per person and certification, a renewal per grant and certificate, and the expiry of a grant
 is always recomputed from the certificates that still stand (never added to in place), so
 running anything twice — or concurrently — ends in the same state.
@@ -16,7 +16,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from certificates.exceptions import CertificateNotEarned
-from certificates.models import Certificate, CertificationGrant, CertificationRenewal
+from certificates.models import (
+    RENEWAL_GRACE,
+    Certificate,
+    CertificationGrant,
+    CertificationRenewal,
+)
 from certificates.selectors import learner_name
 from courses.models import CoursePage, Enrollment
 from courses.selectors import course_is_complete
@@ -25,8 +30,6 @@ from trainers.models import Certification
 if TYPE_CHECKING:
     from shop.models import Order
 
-# A renewal course completed up to this long after expiry still renews ("shortly after").
-RENEWAL_GRACE = timedelta(days=90)
 # The renewal e-mail goes this long before a certification expires.
 REMINDER_BEFORE = timedelta(days=30)
 
@@ -37,7 +40,9 @@ def certificate_issue(*, user: AbstractBaseUser, course: CoursePage) -> Certific
     Only for a learner with an active enrollment who has completed the course
     (`course_is_complete`), else CertificateNotEarned. Issuing again returns the same
     certificate; two requests at once still make one (the unique constraint decides). A
-    certificate a refund revoked comes back, same code, when the course is bought again.
+    certificate a refund revoked comes back, same code, when the course is bought again; a
+    renewal course taken again under a new order (`courses.services._enrollment_retake`)
+    earns a new certificate, and the earlier one stands.
     Certifications the course grants or renews follow (`certifications_sync_for`).
     """
     enrollment = Enrollment.objects.filter(
@@ -47,19 +52,33 @@ def certificate_issue(*, user: AbstractBaseUser, course: CoursePage) -> Certific
         raise CertificateNotEarned()
     now = timezone.now()
     defaults = {
-        "order": enrollment.order,
         "learner_name": learner_name(user=user),
         "course_title": course.title,
         "issued_at": now,
     }
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                certificate, _ = Certificate.objects.get_or_create(
-                    user=user, course=course, defaults=defaults
+        latest = (
+            Certificate.objects.filter(user=user, course=course)
+            .order_by("-issued_at", "-pk")
+            .first()
+        )
+        # A standing certificate from another order is an earlier take (a renewal course bought
+        # again): this take earns its own. A revoked one is the same take bought back.
+        new_take = latest is None or (
+            latest.revoked_at is None and latest.order_id != enrollment.order_id
+        )
+        if new_take:
+            try:
+                with transaction.atomic():
+                    certificate, _ = Certificate.objects.get_or_create(
+                        user=user, course=course, order=enrollment.order, defaults=defaults
+                    )
+            except IntegrityError:  # a concurrent issue won the race: theirs is ours
+                certificate = Certificate.objects.get(
+                    user=user, course=course, order=enrollment.order
                 )
-        except IntegrityError:  # a concurrent issue won the race: theirs is ours
-            certificate = Certificate.objects.get(user=user, course=course)
+        else:
+            certificate = latest
         if certificate.revoked_at is not None:
             Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=False).update(
                 revoked_at=None, order=enrollment.order, issued_at=now

@@ -260,6 +260,10 @@ class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin,
         outline = course_outline(user=request.user, course=self, curriculum=sales.curriculum)
         context["outline"] = outline
         context["progress"] = outline.progress if outline.is_enrolled else None
+        if outline.is_enrolled:
+            from certificates.selectors import renewal_retake_is_due
+
+            context["renewal_due"] = renewal_retake_is_due(user=request.user, course=self)
         return context
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from certificates.selectors import renewal_retake_is_due
 from certificates.services import (
     certificate_issue_if_complete,
     certificates_restore_for_order,
@@ -42,7 +43,8 @@ def enrollment_grant(
     """Give the user access to the course through `order`; granting twice keeps one enrollment.
 
     A revoked enrollment (refunded earlier) comes back with the new order; an active one
-    stays as it is.
+    stays as it is, except for a renewal course bought again to renew a certification once
+    more (`renewal_retake_is_due`): that order starts a fresh take (`_enrollment_retake`).
     """
     enrollment, created = Enrollment.objects.get_or_create(
         user=user, course=course, defaults={"order": order, "granted_at": timezone.now()}
@@ -52,7 +54,34 @@ def enrollment_grant(
         enrollment.granted_at = timezone.now()
         enrollment.revoked_at = None
         enrollment.save(update_fields=["order", "revoked_at", "granted_at"])
+    elif (
+        not created
+        and order is not None
+        and enrollment.order_id != order.pk
+        and renewal_retake_is_due(user=user, course=course, any_time=True)
+    ):
+        _enrollment_retake(enrollment=enrollment, order=order)
+        enrollment.refresh_from_db()
     return enrollment
+
+
+@transaction.atomic
+def _enrollment_retake(*, enrollment: Enrollment, order: "Order") -> None:
+    """Start the course over under `order`: the enrollment moves to it (so refunding it takes
+    back this take only), its drip clock restarts, and the learner's completions and quiz
+    attempts in the course are cleared, so completing it again earns a new certificate. The
+    earlier take's certificate keeps what it proved. Once per order: the conditional update
+    decides, so fulfilment repeated or concurrent clears nothing twice."""
+    moved = Enrollment.objects.filter(pk=enrollment.pk, order_id=enrollment.order_id).update(
+        order=order, granted_at=timezone.now()
+    )
+    if not moved:
+        return
+    course = enrollment.course
+    in_course = {"path__startswith": course.path, "depth__gt": course.depth}
+    lessons = LessonPage.objects.filter(**in_course).values("pk")
+    LessonCompletion.objects.filter(user_id=enrollment.user_id, lesson__in=lessons).delete()
+    QuizAttempt.objects.filter(user_id=enrollment.user_id, quiz__lesson__in=lessons).delete()
 
 
 def enrollment_revoke_for_order(*, order: "Order") -> int:

@@ -4,6 +4,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from certificates.viewsets import CertificateViewSet, CertificationGrantViewSet
+
 from .forms import ProfileChangeReviewForm, TrainerAdminForm
 from .models import Certification, Inquiry, ProfileChange, Trainer
 from .views import ProfileChangeReviewView, TrainerImportView
@@ -79,6 +81,8 @@ class TrainersGroup(ModelViewSetGroup):
     items = (
         TrainerViewSet("trainer"),
         CertificationViewSet("certification"),
+        CertificationGrantViewSet("certification_grant"),
+        CertificateViewSet("certificate"),
         InquiryViewSet("inquiry"),
         ProfileChangeViewSet("profile_change"),
         TrainerImportViewSet("trainer_import"),

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Count, F, Sum
 
+from certificates.selectors import renewal_retake_is_due
 from courses.models import CoursePage
 from courses.selectors import Visitor, owned_course_ids
 from shop.exceptions import CartTooLarge, CouponError, MembershipCheckedOutAlone
@@ -172,6 +173,7 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
     )
     gift_card_cents = sum(use.amount_cents for use in uses)
     rewards_cents = sum(use.amount_cents for use in uses if use.card.is_reward)
+    owned = owned_course_ids(user=user) if courses else set()
     return CartTotals(
         courses=courses,
         subtotal_cents=subtotal,
@@ -180,7 +182,11 @@ def cart_totals(*, cart: Cart | None, user: Visitor) -> CartTotals:
         total_cents=subtotal - discount - gift_card_cents,
         coupon=cart.coupon,
         coupon_error=coupon_error,
-        owned_ids=owned_course_ids(user=user) & {c.pk for c in courses},
+        owned_ids={
+            course.pk
+            for course in courses
+            if course.pk in owned and not renewal_retake_is_due(user=user, course=course)
+        },
         gift_card_lines=gift_card_lines,
         gift_card_uses=uses,
         promotions=promotions_earned(

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 
+from certificates.selectors import renewal_retake_is_due
 from courses.models import CoursePage
 from courses.selectors import Visitor, user_is_enrolled
 from shop.exceptions import CourseAlreadyOwned, CourseNotPurchasable
@@ -24,11 +25,21 @@ def cart_get_or_create(*, user: Visitor, token: str | None) -> Cart:
 
 
 def course_check_purchasable(*, course: CoursePage, user: Visitor) -> None:
-    """Raise CourseNotPurchasable / CourseAlreadyOwned unless the user may buy the course now."""
+    """Raise CourseNotPurchasable / CourseAlreadyOwned unless the user may buy the course now.
+
+    An owned course may be bought again only as a renewal course taken anew to renew a
+    certification (`renewal_retake_is_due`)."""
     if not course.live or not course.is_purchasable:
         raise CourseNotPurchasable(course.title)
-    if user_is_enrolled(user=user, course=course):
+    if _owns(user=user, course=course):
         raise CourseAlreadyOwned(course.title)
+
+
+def _owns(*, user: Visitor, course: CoursePage) -> bool:
+    """Enrolled, and not due to take the course again as a certification's renewal."""
+    return user_is_enrolled(user=user, course=course) and not renewal_retake_is_due(
+        user=user, course=course
+    )
 
 
 def cart_add_course(*, cart: Cart, course: CoursePage, user: Visitor) -> bool:
@@ -55,16 +66,16 @@ def cart_remove_course(*, cart: Cart, course_id: int) -> None:
 def cart_merge(*, token: str | None, user: AbstractBaseUser) -> Cart | None:
     """On login, move the anonymous cart's courses into the user's cart, then drop it.
 
-    Courses the user owns or already has in the cart are skipped; the anonymous coupon
-    and membership plan carry over when the user's cart has none. Returns the user's cart
-    (None if neither exists).
+    Courses the user owns (and may not buy again) or already has in the cart are skipped;
+    the anonymous coupon and membership plan carry over when the user's cart has none.
+    Returns the user's cart (None if neither exists).
     """
     anonymous = cart_for(user=AnonymousUser(), token=token)
     if anonymous is None:
         return Cart.objects.filter(user=user).first()
     cart, _ = Cart.objects.get_or_create(user=user)
     for line in anonymous.lines.select_related("course"):
-        if not user_is_enrolled(user=user, course=line.course):
+        if not _owns(user=user, course=line.course):
             CartLine.objects.get_or_create(cart=cart, course=line.course)
     if cart.coupon_id is None and anonymous.coupon_id is not None:
         cart.coupon_id = anonymous.coupon_id

@@ -41,15 +41,28 @@ def test_completing_the_last_lesson_twice_keeps_one_certificate_and_its_code(lea
     assert Certificate.objects.count() == 1
 
 
-def test_the_database_refuses_a_second_certificate_for_the_same_course(learner, cert_course):
-    buy(learner, cert_course)
+def test_the_database_refuses_a_second_certificate_for_the_same_course_and_order(
+    learner, cert_course
+):
+    order = buy(learner, cert_course)
     complete(learner, cert_course)
     existing = Certificate.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.create(
-            user=learner, course=cert_course, learner_name="x", course_title="x"
+            user=learner, course=cert_course, order=order, learner_name="x", course_title="x"
         )
     assert list(Certificate.objects.all()) == [existing]
+
+
+def test_the_database_refuses_a_second_certificate_for_the_same_course_without_an_order(
+    learner, cert_course
+):
+    Certificate.objects.create(user=learner, course=cert_course, learner_name="x", course_title="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.create(
+            user=learner, course=cert_course, learner_name="y", course_title="y"
+        )
+    assert Certificate.objects.count() == 1
 
 
 def test_an_issue_that_loses_the_race_returns_the_winners_certificate(
