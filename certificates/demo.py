@@ -3,7 +3,8 @@
 Two demo customers took the course the way a learner does (lessons, the required quiz, the
 final exam), and each made their trainer profile in Chicago (60614) from the certification,
 approved by the demo administrator. Jordan's certification is current, so Find a Trainer shows
-it verified, linked to its record; Casey's ran out, so their listing shows no badge.
+it verified, linked to its record; Casey's ran out two months ago, so their listing shows no
+badge, and buying and completing R-Phase Renewal (still in time) renews it.
 """
 
 import uuid
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate, CertificationGrant
 from certificates.services import certification_grants_expire_due, certifications_sync_for
-from courses.demo import CERTIFICATION_COURSE_SLUG
+from courses.demo import CERTIFICATION_COURSE_SLUG, RENEWAL_COURSE_SLUG
 from courses.models import CoursePage, Enrollment, Quiz
 from courses.selectors import quiz_questions
 from courses.services import enrollment_grant, lesson_mark_complete, quiz_attempt_submit
@@ -104,6 +105,10 @@ def seed(*, stdout) -> None:
         certification.course = course
         certification.validity_days = VALIDITY_DAYS
         certification.save(update_fields=["name", "course", "validity_days"])
+    renewal = CoursePage.objects.filter(slug=RENEWAL_COURSE_SLUG).first()
+    if certification.renewal_course_id is None and renewal is not None:
+        certification.renewal_course = renewal
+        certification.save(update_fields=["renewal_course"])
     reviewer = User.objects.get(email="admin@coachhouse.test")
     for email, first_name, last_name in (CERTIFIED, EXPIRED):
         user = demo_login(email, first_name=first_name, last_name=last_name)
@@ -113,5 +118,6 @@ def seed(*, stdout) -> None:
     _expire(user=User.objects.get(email=EXPIRED[0]), certification=certification)
     stdout.write(
         f"Certification: {certification.name} from {course.url}; logins {CERTIFIED[0]} "
-        f"(certified, trainer profile) and {EXPIRED[0]} (expired)"
+        f"(certified, trainer profile) and {EXPIRED[0]} (expired"
+        + (f"; renews with {renewal.url})" if renewal is not None else ")")
     )

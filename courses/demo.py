@@ -117,6 +117,26 @@ COURSES = [
     ),
 ]
 
+RENEWAL_COURSE_SLUG = "r-phase-renewal"
+COURSES.append(
+    (
+        "R-Phase Renewal",
+        RENEWAL_COURSE_SLUG,
+        "Keep R-Phase Certified current: what is new in the method, and a case review. "
+        "Completing it extends your certification by two years.",
+        9900,
+        None,
+        "What changed in R-Phase assessments since you certified\n"
+        "Review a client case from assessment to retest\n"
+        "Renew your R-Phase Certified certification for two more years",
+        [
+            ("What is new in R-Phase", 9 * 60, True),
+            ("Case review: from assessment to retest", 15 * 60, False),
+            ("Updated drills for vision and balance", 12 * 60, False),
+        ],
+    )
+)
+
 DEMO_VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 

@@ -85,3 +85,21 @@ def test_seeding_again_adds_no_second_certificate_grant_or_profile(demo_database
         CertificationGrant.objects.count(),
         Trainer.objects.count(),
     ) == counts
+
+
+def test_the_expired_demo_customer_renews_by_buying_and_completing_the_renewal_course(
+    demo_database,
+):
+    from tests.certificates.conftest import buy, complete
+
+    grant = CertificationGrant.objects.get(user__email="expired@coachhouse.test")
+    renewal = CoursePage.objects.get(slug="r-phase-renewal")
+    assert grant.certification.renewal_course_id == renewal.pk
+    assert grant.renewal_is_open()  # ran out two months ago: still in time
+
+    buy(grant.user, renewal)
+    complete(grant.user, renewal)
+
+    grant.refresh_from_db()
+    assert grant.status_at() == Status.VALID and grant.renewals.count() == 1
+    assert grant.expires_at > timezone.now()

@@ -57,13 +57,13 @@ def test_a_course_that_is_not_purchasable_shows_no_add_to_cart(client, course):
     assert b"Not on sale right now" in response.content
 
 
-def test_demo_seeds_the_balance_gym_and_four_more_courses_once(home_page):
+def test_demo_seeds_the_balance_gym_and_five_more_courses_once(home_page):
     seed(stdout=io.StringIO())
     seed(stdout=io.StringIO())
     assert (
         CoursePage.objects.filter(slug="the-balance-gym").get().url == "/courses/the-balance-gym/"
     )
-    assert CoursePage.objects.count() == 5  # with the R-Phase Certification
+    assert CoursePage.objects.count() == 6  # with the R-Phase Certification and its renewal
     for course in CoursePage.objects.all():
         assert LessonPage.objects.child_of(course).count() >= 3
 
