@@ -41,6 +41,16 @@ urlpatterns = [
         membership_billing.membership_switch,
         name="membership_switch",
     ),
+    path(
+        "account/membership/<int:pk>/card/",
+        membership_billing.membership_card,
+        name="membership_card",
+    ),
+    path(
+        "account/membership/<int:pk>/card/return/",
+        membership_billing.membership_card_return,
+        name="membership_card_return",
+    ),
     path("shop/gift-cards/", views.gift_card_shop, name="gift_card_shop"),
     path("shop/gift-cards/claim/", views.claim_gift_card, name="gift_card_claim"),
     path("shop/checkout/", views.checkout, name="checkout"),

@@ -36,6 +36,9 @@ class PaymentState:
     amount_refunded_cents: int = 0
     failure_message: str = ""
     order_number: str = ""
+    # A SetupIntent standing in for the payment of a $0 first invoice (a free trial): the
+    # browser confirms it with `confirmSetup`, saving the card; nothing is charged.
+    is_setup: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,21 @@ class SetupState:
     subscription: str = ""
     failure_message: str = ""
 
+    def as_payment(self, *, order_number: str = "") -> PaymentState:
+        """This card saving as the payment of a $0 first invoice's order (nothing charged)."""
+        status: PaymentStatus = "pending"
+        if self.status in ("succeeded", "failed", "canceled"):
+            status = self.status
+        return PaymentState(
+            reference=self.reference,
+            status=status,
+            amount_cents=0,
+            client_secret=self.client_secret,
+            failure_message=self.failure_message,
+            order_number=order_number,
+            is_setup=True,
+        )
+
 
 @dataclass(frozen=True)
 class WebhookEvent:
@@ -256,9 +274,9 @@ class PaymentGateway(ABC):
         """Make the saved card the customer's and the subscription's default (repeatable)."""
         raise NotImplementedError(f"The {self.name} gateway saves no cards.")
 
-    def retry_subscription_invoice(self, *, reference: str) -> InvoiceState:
-        """Try again to charge an open invoice with the default card; raises GatewayError if
-        the card is declined."""
+    def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
+        """Try again to charge an open invoice with the default card (the same key charges it
+        once); raises GatewayError if the card is declined."""
         raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
 
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:

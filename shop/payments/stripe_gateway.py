@@ -76,6 +76,9 @@ class StripeGateway(PaymentGateway):
         return payment_state_from_intent(intent.to_dict())
 
     def retrieve_payment(self, reference: str) -> PaymentState:
+        if reference.startswith("seti_"):
+            # A free trial's checkout: its $0 first invoice saves the card instead of paying.
+            return self.retrieve_card_update(reference).as_payment()
         try:
             intent = self.client.v1.payment_intents.retrieve(reference)
         except stripe.StripeError as exc:
@@ -136,7 +139,9 @@ class StripeGateway(PaymentGateway):
                 "payment_behavior": "default_incomplete",
                 "payment_settings": {"save_default_payment_method": "on_subscription"},
                 "metadata": {"order_number": request.order_number},
-                "expand": ["latest_invoice.payment_intent"],
+                # A $0 first invoice (a trial) has no PaymentIntent: Stripe opens a
+                # SetupIntent for the card instead, confirmed on our page all the same.
+                "expand": ["latest_invoice.payment_intent", "pending_setup_intent"],
             }
             if request.trial_days:
                 params["trial_period_days"] = request.trial_days
@@ -166,7 +171,12 @@ class StripeGateway(PaymentGateway):
             raise GatewayError(f"Stripe refused to open the membership: {exc}") from exc
         data = subscription.to_dict()
         intent = (data.get("latest_invoice") or {}).get("payment_intent")
+        setup = data.get("pending_setup_intent")
         state = subscription_state_from_subscription(data)
+        payment = payment_state_from_intent(intent) if isinstance(intent, dict) else None
+        setup_state = setup_state_from_intent(setup) if isinstance(setup, dict) else None
+        if payment is None and setup_state is not None:
+            payment = setup_state.as_payment(order_number=request.order_number)
         return SubscriptionState(
             reference=state.reference,
             customer=state.customer or customer,
@@ -174,7 +184,8 @@ class StripeGateway(PaymentGateway):
             current_period_end=state.current_period_end,
             order_number=request.order_number,
             product=product,
-            payment=payment_state_from_intent(intent) if isinstance(intent, dict) else None,
+            payment=payment,
+            setup=setup_state,
         )
 
     def cancel_subscription(self, *, reference: str, at_period_end: bool) -> SubscriptionState:
@@ -312,11 +323,12 @@ class StripeGateway(PaymentGateway):
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe refused the new card for {customer}: {exc}") from exc
 
-    def retry_subscription_invoice(self, *, reference: str) -> InvoiceState:
+    def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
         """`Invoice.pay` with the (new) default card; a decline is a GatewayError."""
         try:
             invoice = self.client.v1.invoices.pay(
-                reference, options={"stripe_version": SUBSCRIPTION_API_VERSION}
+                reference,
+                options={"idempotency_key": key, "stripe_version": SUBSCRIPTION_API_VERSION},
             )
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe could not charge invoice {reference}: {exc}") from exc
@@ -525,7 +537,9 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
         event = json.loads(payload)
         obj = event["data"]["object"]
         dispute_status = ""
-        subscription, invoice = None, None
+        subscription, invoice, setup = None, None, None
+        if obj.get("object") == "setup_intent":
+            setup = setup_state_from_intent(obj)
         if obj.get("object") == "subscription":
             subscription = subscription_state_from_subscription(obj)
         elif obj.get("object") == "invoice":
@@ -549,6 +563,7 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
             created=_timestamp(event.get("created")),
             subscription=subscription,
             invoice=invoice,
+            setup=setup,
         )
     except stripe.SignatureVerificationError as exc:
         raise WebhookInvalid(str(exc)) from exc

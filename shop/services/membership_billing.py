@@ -13,16 +13,27 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from shop.exceptions import (
+    GatewayError,
     MembershipAlreadyActive,
     MembershipNotChangeable,
     PlanNotAvailable,
+    RefundRefused,
 )
-from shop.models import Membership, MembershipInvoice, MembershipPlan, add_interval
-from shop.payments.base import PaymentGateway, PlanChangeRequest
+from shop.models import Membership, MembershipInvoice, MembershipPlan, Order, add_interval
+from shop.payments.base import (
+    InvoiceState,
+    PaymentGateway,
+    PaymentState,
+    PlanChangeRequest,
+    SetupState,
+)
 from shop.selectors import membership_running
+from shop.services.memberships import membership_apply_invoice, membership_cancel
+from shop.services.refunds import order_record_refund
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -212,3 +223,215 @@ def membership_switch_plan(
     membership.refresh_from_db()
     row.refresh_from_db()
     return row
+
+
+def membership_last_invoice(*, membership: Membership) -> MembershipInvoice | None:
+    """The membership's latest invoice (the one a shop manager may refund), if any."""
+    return membership.invoices.order_by("-period_start", "-pk").first()
+
+
+def membership_invoice_check_refundable(*, invoice: MembershipInvoice) -> None:
+    """Raise RefundRefused (the shop manager's sentence) unless the invoice is the
+    membership's last, paid, not yet refunded and charged money."""
+    if invoice.refunded_at is not None:
+        raise RefundRefused("This invoice has already been refunded.")
+    if invoice.status != MembershipInvoice.Status.PAID:
+        raise RefundRefused(
+            f"This invoice is {invoice.get_status_display().lower()}: nothing was paid to refund."
+        )
+    if not invoice.amount_cents:
+        raise RefundRefused("This invoice charged nothing: there is nothing to refund.")
+    if membership_last_invoice(membership=invoice.membership) != invoice:
+        raise RefundRefused("Only the membership's last invoice can be refunded.")
+
+
+def _order_paid_by(invoice: MembershipInvoice) -> Order | None:
+    """The checkout order whose payment this invoice is (the membership's first), if any."""
+    order = invoice.membership.order
+    if order is None:
+        return None
+    if invoice.gateway_reference == f"order-{order.number}":
+        return order
+    if order.gateway_reference and invoice.payment_reference == order.gateway_reference:
+        return order
+    return None
+
+
+def membership_refund_last_invoice(
+    *, invoice: MembershipInvoice, gateway: PaymentGateway, now: datetime | None = None
+) -> bool:
+    """Refund the membership's last invoice in full and end the membership now (access with
+    it; the subscription is canceled at the provider, no proration). Returns True when this
+    call recorded the refund.
+
+    The provider refunds with one key per invoice, so a second click or a concurrent one is
+    one refund there; here the invoice's conditional UPDATE (`refunded_at` unset) records it
+    once, and the later `charge.refunded` event finds it recorded. When the invoice paid the
+    checkout order, the order is recorded as refunded too (what the order's refund takes
+    back). Raises RefundRefused (changing nothing) when `membership_invoice_check_refundable`
+    refuses, GatewayError when the provider refuses or fails (nothing recorded).
+    """
+    now = now or timezone.now()
+    invoice.refresh_from_db()
+    membership = invoice.membership
+    membership_invoice_check_refundable(invoice=invoice)
+    order = _order_paid_by(invoice)
+    key = f"membership-invoice-{invoice.pk}-refund"
+    if membership.gateway_subscription:
+        if not gateway.subscribes_at_provider:
+            raise RefundRefused("This membership is billed by a payment provider not set up here.")
+        if invoice.payment_reference:
+            gateway.refund_payment(
+                reference=invoice.payment_reference,
+                amount_cents=invoice.amount_cents,
+                idempotency_key=key,
+            )
+        else:
+            gateway.refund_subscription_invoice(
+                reference=invoice.gateway_reference,
+                amount_cents=invoice.amount_cents,
+                idempotency_key=key,
+            )
+        gateway.end_subscription(reference=membership.gateway_subscription)
+    else:
+        if not gateway.offers_test_payment_page:
+            raise RefundRefused("This membership was billed by the test gateway, not set up here.")
+        gateway.refund_payment(
+            reference=order.gateway_reference if order else invoice.gateway_reference,
+            amount_cents=invoice.amount_cents,
+            idempotency_key=key,
+        )
+    with transaction.atomic():
+        recorded = MembershipInvoice.objects.filter(pk=invoice.pk, refunded_at__isnull=True).update(
+            refunded_cents=F("amount_cents"), refunded_at=now
+        )
+        membership_cancel(membership=membership, at=now)
+        if order is not None and recorded:
+            order_record_refund(order=order, refunded_cents=invoice.amount_cents, full=True)
+    logger.info("Membership %s: invoice %s refunded, membership ended", membership.pk, invoice.pk)
+    return bool(recorded)
+
+
+def membership_record_invoice_refund(*, payment: PaymentState, at: datetime | None = None) -> bool:
+    """A provider's refund (`charge.refunded`) of a membership invoice that no order is paid
+    by (a renewal or a plan change): record the refunded amount on the invoice (never less
+    than recorded) and, when in full, end the membership. True when an invoice matched."""
+    at = at or timezone.now()
+    if not payment.reference:
+        return False
+    invoice = MembershipInvoice.objects.filter(payment_reference=payment.reference).first()
+    if invoice is None:
+        return False
+    refunded = min(payment.amount_refunded_cents, invoice.amount_cents)
+    with transaction.atomic():
+        MembershipInvoice.objects.filter(pk=invoice.pk, refunded_cents__lt=refunded).update(
+            refunded_cents=refunded, refunded_at=at
+        )
+        if refunded >= invoice.amount_cents:
+            membership_cancel(membership=invoice.membership, at=at)
+    return True
+
+
+CARD_UPDATABLE = [Membership.Status.ACTIVE, Membership.Status.TRIALING, Membership.Status.PAST_DUE]
+
+
+def membership_check_card_updatable(*, membership: Membership) -> None:
+    """Raise MembershipNotChangeable unless the membership still charges a card."""
+    if membership.status not in CARD_UPDATABLE:
+        raise MembershipNotChangeable(
+            "This membership has ended: there is no card to update. "
+            "Subscribe again from the membership page."
+        )
+
+
+def membership_card_update_start(*, membership: Membership, gateway: PaymentGateway) -> SetupState:
+    """Open the provider's card update (a SetupIntent for the membership's customer, for
+    off-session renewals) for the Payment Element to confirm. Reloading the page reuses it:
+    the key follows the membership's last change, which a saved card moves on. Raises
+    MembershipNotChangeable for a membership that has ended or is not billed there."""
+    membership_check_card_updatable(membership=membership)
+    if not (membership.gateway_subscription and membership.gateway_customer):
+        raise MembershipNotChangeable("This membership's card is not kept by the provider.")
+    return gateway.start_card_update(
+        customer=membership.gateway_customer,
+        subscription=membership.gateway_subscription,
+        key=f"membership-{membership.pk}-card-{membership.updated_at:%Y%m%d%H%M%S%f}",
+    )
+
+
+def _retry_failed_invoice(
+    *, membership: Membership, gateway: PaymentGateway | None, key: str
+) -> str:
+    """A past-due membership's failed renewal charged again with the new card: "paid" (the
+    membership is active again), "failed" (still past due), or "" when nothing was due."""
+    membership.refresh_from_db()
+    if membership.status != Membership.Status.PAST_DUE:
+        return ""
+    row = (
+        membership.invoices.filter(status=MembershipInvoice.Status.FAILED)
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+    if row is None:
+        return ""
+    if gateway is None:  # the test gateway: the test card pays it
+        state = InvoiceState(
+            reference=row.gateway_reference,
+            subscription="",
+            customer="",
+            status="paid",
+            amount_cents=row.amount_cents,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            paid_at=timezone.now(),
+        )
+    else:
+        try:
+            state = gateway.retry_subscription_invoice(reference=row.gateway_reference, key=key)
+        except GatewayError as exc:
+            logger.warning("Retry of invoice %s failed: %s", row.gateway_reference, exc)
+            return "failed"
+    if state.status != "paid":
+        return "failed"
+    membership_apply_invoice(membership=membership, invoice=state)
+    return "paid"
+
+
+def membership_card_update_apply(
+    *, membership: Membership, setup: SetupState, gateway: PaymentGateway
+) -> str:
+    """Take a confirmed card update (from the return page or `setup_intent.succeeded`, in
+    either order, repeatable): the card becomes the customer's and the subscription's
+    default, and a past-due membership's failed renewal is charged again (`Invoice.pay`,
+    one key per invoice and card, so the page and the event pay it once).
+
+    Returns "pending" / "failed" (the SetupIntent is not confirmed; nothing changes),
+    "saved", "paid" (saved, and the renewal went through) or "declined" (saved, but the
+    renewal was declined again). Raises MembershipNotChangeable when the SetupIntent is
+    another customer's (nothing changes)."""
+    if setup.customer != membership.gateway_customer:
+        raise MembershipNotChangeable("That card update is not for this membership.")
+    if setup.status != "succeeded":
+        return "failed" if setup.status == "failed" else "pending"
+    gateway.set_default_card(
+        customer=membership.gateway_customer,
+        subscription=membership.gateway_subscription,
+        payment_method=setup.payment_method,
+    )
+    Membership.objects.filter(pk=membership.pk).update(updated_at=timezone.now())
+    retried = _retry_failed_invoice(
+        membership=membership, gateway=gateway, key=f"retry-{setup.reference}"
+    )
+    return {"paid": "paid", "failed": "declined"}.get(retried, "saved")
+
+
+def membership_card_update_test(*, membership: Membership, approve: bool) -> str:
+    """The test gateway's card form: "Save test card" saves nothing (no card exists) but
+    charges a past-due membership's failed renewal again, paid; "Decline" changes nothing.
+    Returns "saved", "paid" or "failed"."""
+    membership_check_card_updatable(membership=membership)
+    if membership.gateway_subscription:
+        raise MembershipNotChangeable("This membership's card is kept by the payment provider.")
+    if not approve:
+        return "failed"
+    return "paid" if _retry_failed_invoice(membership=membership, gateway=None, key="") else "saved"

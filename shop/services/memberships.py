@@ -153,8 +153,13 @@ def membership_apply_invoice(*, membership: Membership, invoice: InvoiceState) -
             "period_start": invoice.period_start,
             "period_end": invoice.period_end,
             "receipt_url": invoice.receipt_url,
+            "payment_reference": invoice.payment_reference,
         },
     )
+    if invoice.payment_reference and not row.payment_reference:
+        MembershipInvoice.objects.filter(pk=row.pk).update(
+            payment_reference=invoice.payment_reference
+        )
     running = Q(status__in=[*Membership.RUNNING, Membership.Status.INCOMPLETE])
     if invoice.status == "paid":
         MembershipInvoice.objects.filter(pk=row.pk).exclude(status="paid").update(
@@ -426,9 +431,12 @@ def memberships_end_for_refunded_order(*, order: Order) -> int:
     """A full refund of a membership's first payment ends the membership now (access with
     it) and marks that invoice refunded; a repeat changes nothing. Returns how many ended."""
     now = timezone.now()
-    MembershipInvoice.objects.filter(
-        gateway_reference=f"order-{order.number}", refunded_at__isnull=True
-    ).update(refunded_cents=F("amount_cents"), refunded_at=now)
+    paid_by_order = Q(gateway_reference=f"order-{order.number}")
+    if order.gateway_reference:
+        paid_by_order |= Q(payment_reference=order.gateway_reference)
+    MembershipInvoice.objects.filter(paid_by_order, refunded_at__isnull=True).update(
+        refunded_cents=F("amount_cents"), refunded_at=now
+    )
     return sum(
         membership_cancel(membership=membership, at=now)
         for membership in Membership.objects.filter(order=order)

@@ -10,7 +10,10 @@ import time
 
 import pytest
 import stripe
+from django.urls import reverse
 
+from shop.models import Membership, Order
+from tests.shop.stripe_events import event
 from tests.shop.test_stripe_billing import MONTH, StripeBillingPeer
 
 YEAR = 365 * 24 * 3600
@@ -205,3 +208,14 @@ def billing_peer(stripe_settings, monkeypatch):
         stripe, "StripeClient", functools.partial(stripe.StripeClient, http_client=peer)
     )
     return peer
+
+
+def stripe_membership(*, client, user, plan, peer, post):
+    """Check out `plan` on Stripe as `user` (signed in), pay the first invoice and deliver its
+    signed `invoice.paid`: the Stripe membership as checkout and its event leave it."""
+    client.force_login(user)
+    client.post(reverse("shop:cart_add_plan"), {"plan": plan.pk})
+    client.post(reverse("shop:checkout"))
+    order = Order.objects.get(user=user)
+    post(event("invoice.paid", peer.pay(order.gateway_reference)))
+    return Membership.objects.get(user=user)

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop.exceptions import MembershipError
-from shop.models import Membership, MembershipInvoice, Order, add_interval
+from shop.models import Membership, MembershipInvoice, add_interval
 from shop.payments.local import TestGateway
 from shop.services import membership_demo_renew
 from shop.services.membership_billing import membership_proration, membership_switch_plan
+from tests.shop.billing_peer import stripe_membership
 from tests.shop.factories import MembershipPlanFactory, subscribe_and_pay
 from tests.shop.stripe_events import event
 
@@ -203,13 +204,7 @@ def test_a_bad_form_is_a_message_not_an_error(client, user, member):
 
 @pytest.fixture
 def stripe_member(client, user, monthly, billing_peer, post):
-    """A Stripe membership whose first invoice was paid (as checkout and its event leave it)."""
-    client.force_login(user)
-    client.post(reverse("shop:cart_add_plan"), {"plan": monthly.pk})
-    client.post(reverse("shop:checkout"))
-    order = Order.objects.get()
-    post(event("invoice.paid", billing_peer.pay(order.gateway_reference)))
-    return Membership.objects.get()
+    return stripe_membership(client=client, user=user, plan=monthly, peer=billing_peer, post=post)
 
 
 def test_a_stripe_switch_moves_the_item_to_the_new_price_with_always_invoice(
