@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from shop import views
 from shop.models.orders import ORDER_NUMBER_ALPHABET
+from shop.views import membership_billing
 
 
 class OrderNumberConverter:
@@ -35,6 +36,21 @@ urlpatterns = [
     path("shop/cart/plan/", views.cart_add_membership, name="cart_add_plan"),
     path("shop/cart/plan/remove/", views.cart_remove_membership, name="cart_remove_plan"),
     path("account/membership/", views.membership_account, name="membership_account"),
+    path(
+        "account/membership/switch/",
+        membership_billing.membership_switch,
+        name="membership_switch",
+    ),
+    path(
+        "account/membership/<int:pk>/card/",
+        membership_billing.membership_card,
+        name="membership_card",
+    ),
+    path(
+        "account/membership/<int:pk>/card/return/",
+        membership_billing.membership_card_return,
+        name="membership_card_return",
+    ),
     path("shop/gift-cards/", views.gift_card_shop, name="gift_card_shop"),
     path("shop/gift-cards/claim/", views.claim_gift_card, name="gift_card_claim"),
     path("shop/checkout/", views.checkout, name="checkout"),

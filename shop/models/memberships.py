@@ -160,6 +160,9 @@ class Membership(models.Model):
     state_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The test gateway's "fail the next renewal" switch for the demo.
     fail_next_renewal = models.BooleanField(default=False, editable=False)
+    # Unused value of a plan switched down (test gateway), taken off the next renewals; a
+    # provider keeps its own (Stripe: the customer's balance).
+    credit_cents = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -221,6 +224,10 @@ class MembershipInvoice(models.Model):
     refunded_cents = models.PositiveIntegerField(default=0)
     refunded_at = models.DateTimeField(null=True, blank=True)
     gateway_reference = models.CharField(max_length=255)
+    # The provider's payment of this invoice (what a refund returns money from); "" if none.
+    payment_reference = models.CharField(max_length=255, blank=True, db_index=True)
+    # What the invoice is for when not a plain period ("Plan change: Monthly → Yearly").
+    description = models.CharField(max_length=200, blank=True)
     receipt_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

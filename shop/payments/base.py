@@ -36,6 +36,9 @@ class PaymentState:
     amount_refunded_cents: int = 0
     failure_message: str = ""
     order_number: str = ""
+    # A SetupIntent standing in for the payment of a $0 first invoice (a free trial): the
+    # browser confirms it with `confirmSetup`, saving the card; nothing is charged.
+    is_setup: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ class SubscriptionState:
     order_number: str = ""
     product: str = ""
     payment: PaymentState | None = None
+    # The plan item's recurring price as the provider bills it (None when not sent).
+    price_cents: int | None = None
+    interval: str = ""
+    # A $0 first invoice (a free trial): the SetupIntent that saves the card instead.
+    setup: "SetupState | None" = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,62 @@ class InvoiceState:
 
 
 @dataclass(frozen=True)
+class PlanChangeRequest:
+    """Move a subscription's plan item to `price_cents` per `interval`, charging or crediting
+    the prorated difference now. `plan_product` is the new plan's provider product ("" to
+    create one, named `plan_name`)."""
+
+    subscription: str
+    plan_name: str
+    plan_product: str
+    interval: str
+    price_cents: int
+    currency: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class PlanChangeState:
+    """The subscription after a plan change and the invoice that charged the proration
+    (None when the provider raised none)."""
+
+    subscription: SubscriptionState
+    product: str
+    invoice: "InvoiceState | None" = None
+
+
+SetupStatus = Literal["pending", "succeeded", "failed", "canceled"]
+
+
+@dataclass(frozen=True)
+class SetupState:
+    """A card saved for later charges (a SetupIntent) as the provider sees it now."""
+
+    reference: str
+    customer: str
+    status: SetupStatus
+    client_secret: str = ""
+    payment_method: str = ""
+    subscription: str = ""
+    failure_message: str = ""
+
+    def as_payment(self, *, order_number: str = "") -> PaymentState:
+        """This card saving as the payment of a $0 first invoice's order (nothing charged)."""
+        status: PaymentStatus = "pending"
+        if self.status in ("succeeded", "failed", "canceled"):
+            status = self.status
+        return PaymentState(
+            reference=self.reference,
+            status=status,
+            amount_cents=0,
+            client_secret=self.client_secret,
+            failure_message=self.failure_message,
+            order_number=order_number,
+            is_setup=True,
+        )
+
+
+@dataclass(frozen=True)
 class WebhookEvent:
     """A verified provider event: its id (for de-duplication), type and the payment it concerns.
 
@@ -123,6 +187,7 @@ class WebhookEvent:
     created: datetime | None = None
     subscription: SubscriptionState | None = None
     invoice: InvoiceState | None = None
+    setup: SetupState | None = None
 
 
 class WebhookInvalid(Exception):
@@ -177,6 +242,41 @@ class PaymentGateway(ABC):
     def cancel_subscription(self, *, reference: str, at_period_end: bool) -> SubscriptionState:
         """Stop renewing at the period's end (True) or resume renewing (False), as
         `membership_set_cancel_at_period_end` asks; raises GatewayError if refused."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
+
+    def change_subscription_plan(self, request: PlanChangeRequest) -> PlanChangeState:
+        """Switch the subscription to another plan's price, prorated and invoiced now; the
+        same request changes it once. Raises GatewayError if refused (a declined card)."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
+
+    def refund_subscription_invoice(
+        self, *, reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundState:
+        """Return `amount_cents` of a paid subscription invoice's payment; the same key makes a
+        repeat one refund. Raises GatewayError if refused."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
+
+    def end_subscription(self, *, reference: str) -> SubscriptionState:
+        """End the subscription now (no more renewals, no proration credit); ending an ended
+        one changes nothing. Raises GatewayError if refused."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
+
+    def start_card_update(self, *, customer: str, subscription: str, key: str) -> SetupState:
+        """Open a SetupIntent for the customer's new card (off-session use), confirmed on our
+        page; the same key opens one."""
+        raise NotImplementedError(f"The {self.name} gateway saves no cards.")
+
+    def retrieve_card_update(self, reference: str) -> SetupState:
+        """The SetupIntent's current state, asked of the provider."""
+        raise NotImplementedError(f"The {self.name} gateway saves no cards.")
+
+    def set_default_card(self, *, customer: str, subscription: str, payment_method: str) -> None:
+        """Make the saved card the customer's and the subscription's default (repeatable)."""
+        raise NotImplementedError(f"The {self.name} gateway saves no cards.")
+
+    def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
+        """Try again to charge an open invoice with the default card (the same key charges it
+        once); raises GatewayError if the card is declined."""
         raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
 
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:

@@ -18,8 +18,12 @@ from shop.payments.base import (
     PaymentRequest,
     PaymentState,
     PaymentStatus,
+    PlanChangeRequest,
+    PlanChangeState,
     RefundState,
     RefundStatus,
+    SetupState,
+    SetupStatus,
     SubscriptionRequest,
     SubscriptionState,
     SubscriptionStatus,
@@ -72,6 +76,9 @@ class StripeGateway(PaymentGateway):
         return payment_state_from_intent(intent.to_dict())
 
     def retrieve_payment(self, reference: str) -> PaymentState:
+        if reference.startswith("seti_"):
+            # A free trial's checkout: its $0 first invoice saves the card instead of paying.
+            return self.retrieve_card_update(reference).as_payment()
         try:
             intent = self.client.v1.payment_intents.retrieve(reference)
         except stripe.StripeError as exc:
@@ -132,7 +139,9 @@ class StripeGateway(PaymentGateway):
                 "payment_behavior": "default_incomplete",
                 "payment_settings": {"save_default_payment_method": "on_subscription"},
                 "metadata": {"order_number": request.order_number},
-                "expand": ["latest_invoice.payment_intent"],
+                # A $0 first invoice (a trial) has no PaymentIntent: Stripe opens a
+                # SetupIntent for the card instead, confirmed on our page all the same.
+                "expand": ["latest_invoice.payment_intent", "pending_setup_intent"],
             }
             if request.trial_days:
                 params["trial_period_days"] = request.trial_days
@@ -162,7 +171,12 @@ class StripeGateway(PaymentGateway):
             raise GatewayError(f"Stripe refused to open the membership: {exc}") from exc
         data = subscription.to_dict()
         intent = (data.get("latest_invoice") or {}).get("payment_intent")
+        setup = data.get("pending_setup_intent")
         state = subscription_state_from_subscription(data)
+        payment = payment_state_from_intent(intent) if isinstance(intent, dict) else None
+        setup_state = setup_state_from_intent(setup) if isinstance(setup, dict) else None
+        if payment is None and setup_state is not None:
+            payment = setup_state.as_payment(order_number=request.order_number)
         return SubscriptionState(
             reference=state.reference,
             customer=state.customer or customer,
@@ -170,7 +184,8 @@ class StripeGateway(PaymentGateway):
             current_period_end=state.current_period_end,
             order_number=request.order_number,
             product=product,
-            payment=payment_state_from_intent(intent) if isinstance(intent, dict) else None,
+            payment=payment,
+            setup=setup_state,
         )
 
     def cancel_subscription(self, *, reference: str, at_period_end: bool) -> SubscriptionState:
@@ -183,6 +198,141 @@ class StripeGateway(PaymentGateway):
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe refused to change subscription {reference}: {exc}") from exc
         return subscription_state_from_subscription(subscription.to_dict())
+
+    def change_subscription_plan(self, request: PlanChangeRequest) -> PlanChangeState:
+        """Move the subscription's one item to the new plan's price (price_data on the plan's
+        Product, created with a key from the request's when new), prorated with
+        `always_invoice`: the unused part of the current period is credited and the
+        difference charged now, from the default card. `error_if_incomplete`: a declined
+        charge refuses the whole change (GatewayError), so nothing changes on either side.
+        """
+        key = request.idempotency_key
+        try:
+            product = request.plan_product or self._create(
+                "products", {"name": request.plan_name}, key=f"{key}-product"
+            )
+            current = self.client.v1.subscriptions.retrieve(
+                request.subscription, options={"stripe_version": SUBSCRIPTION_API_VERSION}
+            ).to_dict()
+            item = current["items"]["data"][0]["id"]
+            subscription = self.client.v1.subscriptions.update(
+                request.subscription,
+                params={
+                    "items": [
+                        {
+                            "id": item,
+                            "price_data": {
+                                "currency": request.currency.lower(),
+                                "product": product,
+                                "unit_amount": request.price_cents,
+                                "recurring": {"interval": request.interval},
+                            },
+                        }
+                    ],
+                    "proration_behavior": "always_invoice",
+                    "payment_behavior": "error_if_incomplete",
+                    "expand": ["latest_invoice"],
+                },
+                options={"idempotency_key": key, "stripe_version": SUBSCRIPTION_API_VERSION},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to change the plan: {exc}") from exc
+        data = subscription.to_dict()
+        invoice = data.get("latest_invoice")
+        return PlanChangeState(
+            subscription=subscription_state_from_subscription(data),
+            product=product,
+            invoice=invoice_state_from_invoice(invoice) if isinstance(invoice, dict) else None,
+        )
+
+    def refund_subscription_invoice(
+        self, *, reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundState:
+        """Refund the invoice's PaymentIntent (looked up on the invoice, pinned API version)."""
+        try:
+            invoice = self.client.v1.invoices.retrieve(
+                reference, options={"stripe_version": SUBSCRIPTION_API_VERSION}
+            ).to_dict()
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find invoice {reference}: {exc}") from exc
+        intent = invoice.get("payment_intent") or ""
+        intent = intent.get("id", "") if isinstance(intent, dict) else intent
+        if not intent:
+            raise GatewayError(f"Stripe invoice {reference} has no payment to refund.")
+        return self.refund_payment(
+            reference=intent, amount_cents=amount_cents, idempotency_key=idempotency_key
+        )
+
+    def end_subscription(self, *, reference: str) -> SubscriptionState:
+        try:
+            subscription = self.client.v1.subscriptions.cancel(
+                reference, params={"prorate": False, "invoice_now": False}
+            )
+        except stripe.InvalidRequestError as exc:
+            # Stripe refuses to cancel a canceled subscription: then it is as we asked.
+            state = self._retrieve_subscription(reference)
+            if state.status != "canceled":
+                raise GatewayError(f"Stripe refused to end {reference}: {exc}") from exc
+            return state
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to end {reference}: {exc}") from exc
+        return subscription_state_from_subscription(subscription.to_dict())
+
+    def _retrieve_subscription(self, reference: str) -> SubscriptionState:
+        try:
+            subscription = self.client.v1.subscriptions.retrieve(reference)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find {reference}: {exc}") from exc
+        return subscription_state_from_subscription(subscription.to_dict())
+
+    def start_card_update(self, *, customer: str, subscription: str, key: str) -> SetupState:
+        """A SetupIntent for the customer, `usage="off_session"` (renewals charge it without
+        the customer present), card only, naming the subscription it is for."""
+        try:
+            intent = self.client.v1.setup_intents.create(
+                params={
+                    "customer": customer,
+                    "usage": "off_session",
+                    "payment_method_types": ["card"],
+                    "metadata": {"subscription": subscription},
+                },
+                options={"idempotency_key": key},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused to open a card update: {exc}") from exc
+        return setup_state_from_intent(intent.to_dict())
+
+    def retrieve_card_update(self, reference: str) -> SetupState:
+        try:
+            intent = self.client.v1.setup_intents.retrieve(reference)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find {reference}: {exc}") from exc
+        return setup_state_from_intent(intent.to_dict())
+
+    def set_default_card(self, *, customer: str, subscription: str, payment_method: str) -> None:
+        """The customer's invoice default and the subscription's default payment method."""
+        try:
+            self.client.v1.customers.update(
+                customer,
+                params={"invoice_settings": {"default_payment_method": payment_method}},
+            )
+            if subscription:
+                self.client.v1.subscriptions.update(
+                    subscription, params={"default_payment_method": payment_method}
+                )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe refused the new card for {customer}: {exc}") from exc
+
+    def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
+        """`Invoice.pay` with the (new) default card; a decline is a GatewayError."""
+        try:
+            invoice = self.client.v1.invoices.pay(
+                reference,
+                options={"idempotency_key": key, "stripe_version": SUBSCRIPTION_API_VERSION},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not charge invoice {reference}: {exc}") from exc
+        return invoice_state_from_invoice(invoice.to_dict())
 
     def _create(self, resource: str, params: dict, *, key: str) -> str:
         created = getattr(self.client.v1, resource).create(
@@ -281,6 +431,29 @@ def payment_state_from_dispute(dispute: dict) -> PaymentState:
     )
 
 
+SETUP_STATUSES: dict[str, SetupStatus] = {"succeeded": "succeeded", "canceled": "canceled"}
+
+
+def setup_state_from_intent(intent: dict) -> SetupState:
+    """A SetupIntent (as a plain dict) as the store's `SetupState`; one that needs a new
+    payment method after an error has failed."""
+    error = intent.get("last_setup_error") or {}
+    status = SETUP_STATUSES.get(intent.get("status", ""), "pending")
+    if intent.get("status") == "requires_payment_method" and error:
+        status = "failed"
+    method = intent.get("payment_method") or ""
+    customer = intent.get("customer") or ""
+    return SetupState(
+        reference=intent["id"],
+        customer=customer.get("id", "") if isinstance(customer, dict) else customer,
+        status=status,
+        client_secret=intent.get("client_secret") or "",
+        payment_method=method.get("id", "") if isinstance(method, dict) else method,
+        subscription=(intent.get("metadata") or {}).get("subscription", ""),
+        failure_message=error.get("message") or "",
+    )
+
+
 def _timestamp(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
 
@@ -306,6 +479,8 @@ def subscription_state_from_subscription(subscription: dict) -> SubscriptionStat
     items = (subscription.get("items") or {}).get("data") or [{}]
     period_end = subscription.get("current_period_end") or items[0].get("current_period_end")
     customer = subscription.get("customer") or ""
+    price = items[0].get("price") or {}
+    product = price.get("product") or ""
     return SubscriptionState(
         reference=subscription["id"],
         customer=customer.get("id", "") if isinstance(customer, dict) else customer,
@@ -314,13 +489,21 @@ def subscription_state_from_subscription(subscription: dict) -> SubscriptionStat
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
         canceled_at=_timestamp(subscription.get("canceled_at") or subscription.get("ended_at")),
         order_number=(subscription.get("metadata") or {}).get("order_number", ""),
+        product=product.get("id", "") if isinstance(product, dict) else product,
+        price_cents=int(price["unit_amount"]) if price.get("unit_amount") is not None else None,
+        interval=(price.get("recurring") or {}).get("interval", ""),
     )
 
 
 def invoice_state_from_invoice(invoice: dict, *, failed: bool = False) -> InvoiceState:
     """An Invoice (as a plain dict) as the store's `InvoiceState`: the period is its line's
     (the service period it pays for), the subscription as older or newer API versions put it."""
-    line = ((invoice.get("lines") or {}).get("data") or [{}])[0]
+    lines = (invoice.get("lines") or {}).get("data") or [{}]
+    line = lines[0]
+    if invoice.get("billing_reason") == "subscription_update":
+        # A plan change's proration: the credit for the unused old plan and the new plan's
+        # charge; the period paid for is the new plan's (the first line charging money).
+        line = next((item for item in lines if int(item.get("amount") or 0) > 0), line)
     period = line.get("period") or {}
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
     subscription = invoice.get("subscription") or details.get("subscription") or ""
@@ -354,7 +537,9 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
         event = json.loads(payload)
         obj = event["data"]["object"]
         dispute_status = ""
-        subscription, invoice = None, None
+        subscription, invoice, setup = None, None, None
+        if obj.get("object") == "setup_intent":
+            setup = setup_state_from_intent(obj)
         if obj.get("object") == "subscription":
             subscription = subscription_state_from_subscription(obj)
         elif obj.get("object") == "invoice":
@@ -378,6 +563,7 @@ def _parse_signed_event(*, payload: bytes, signature: str, secret: str) -> Webho
             created=_timestamp(event.get("created")),
             subscription=subscription,
             invoice=invoice,
+            setup=setup,
         )
     except stripe.SignatureVerificationError as exc:
         raise WebhookInvalid(str(exc)) from exc

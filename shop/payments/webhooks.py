@@ -29,6 +29,10 @@ from shop.services import (
     order_dispute_open,
     order_record_refund,
 )
+from shop.services.membership_billing import (
+    membership_card_update_apply,
+    membership_record_invoice_refund,
+)
 
 logger = logging.getLogger("coachhouse.shop")
 
@@ -101,8 +105,16 @@ def _membership_event(event: WebhookEvent, *, gateway_name: str) -> str:
     if membership is None:
         return "unknown subscription"
     order = membership.order
-    if invoice.status == "paid" and order is not None and order.status in PAYABLE:
-        # The first invoice pays the checkout order: fulfil it as its payment would.
+    # The first invoice pays the checkout order: fulfil it as its payment would — unless it
+    # was $0 (a free trial) and the order waits for its card to be saved (the SetupIntent
+    # confirmed on our page, `setup_intent.succeeded`).
+    saves_card = invoice.amount_cents == 0 and order is not None and order.gateway_reference
+    if (
+        invoice.status == "paid"
+        and order is not None
+        and order.status in PAYABLE
+        and not saves_card
+    ):
         order_apply_payment(
             order=order,
             payment=PaymentState(
@@ -113,6 +125,29 @@ def _membership_event(event: WebhookEvent, *, gateway_name: str) -> str:
             ),
         )
     membership_apply_invoice(membership=membership, invoice=invoice)
+    return "handled"
+
+
+def _card_saved(event: WebhookEvent) -> str:
+    """A card saved by a SetupIntent (a card update, or a free trial's checkout) becomes the
+    membership's default, as the return page does (`membership_card_update_apply`); a
+    trial's checkout order completes with it."""
+    # Imported here: shop.payments is imported by the services this module imports.
+    from shop.payments import get_gateway
+
+    setup = event.setup
+    memberships = Membership.objects.filter(gateway_customer=setup.customer).exclude(
+        gateway_customer=""
+    )
+    if setup.subscription:
+        memberships = memberships.filter(gateway_subscription=setup.subscription)
+    order = Order.objects.filter(gateway_reference=setup.reference).first()
+    if order is not None and order.status in PAYABLE:
+        order_apply_payment(order=order, payment=setup.as_payment(order_number=order.number))
+    membership = memberships.filter(status__in=Membership.RUNNING).first()
+    if membership is None:
+        return "handled" if order is not None else "unknown subscription"
+    membership_card_update_apply(membership=membership, setup=setup, gateway=get_gateway())
     return "handled"
 
 
@@ -155,9 +190,18 @@ def payment_event_process(*, event: WebhookEvent) -> str:
                 membership=Membership.objects.filter(gateway_subscription=subscription).first()
             )
         return result
+    if event.type == "setup_intent.succeeded" and event.setup is not None:
+        return _card_saved(event)
     handler = HANDLERS.get(event.type)
     if handler is None:
         return "ignored"
+    # A renewal's or plan change's payment: its invoice, not an order, records the refund.
+    if (
+        order is None
+        and event.type == "charge.refunded"
+        and membership_record_invoice_refund(payment=event.payment, at=event.created)
+    ):
+        return "handled"
     if order is None:
         logger.warning("Payment event %s (%s) names no known order", event.id, event.type)
         return "unknown order"

@@ -153,8 +153,13 @@ def membership_apply_invoice(*, membership: Membership, invoice: InvoiceState) -
             "period_start": invoice.period_start,
             "period_end": invoice.period_end,
             "receipt_url": invoice.receipt_url,
+            "payment_reference": invoice.payment_reference,
         },
     )
+    if invoice.payment_reference and not row.payment_reference:
+        MembershipInvoice.objects.filter(pk=row.pk).update(
+            payment_reference=invoice.payment_reference
+        )
     running = Q(status__in=[*Membership.RUNNING, Membership.Status.INCOMPLETE])
     if invoice.status == "paid":
         MembershipInvoice.objects.filter(pk=row.pk).exclude(status="paid").update(
@@ -240,7 +245,8 @@ def membership_apply_subscription(
     updated = fresh.update(**changes)
     if not updated:
         return False
-    if subscription.current_period_end is not None:
+    repriced = _apply_subscription_price(membership=membership, subscription=subscription)
+    if not repriced and subscription.current_period_end is not None:
         Membership.objects.filter(
             pk=membership.pk, current_period_end__lt=subscription.current_period_end
         ).update(current_period_end=subscription.current_period_end)
@@ -250,6 +256,38 @@ def membership_apply_subscription(
         )
     else:
         Membership.objects.filter(pk=membership.pk).update(past_due_since=None, grace_ends_at=None)
+    return True
+
+
+def _apply_subscription_price(*, membership: Membership, subscription: SubscriptionState) -> bool:
+    """A plan switched at the provider (from our page or its dashboard): the membership takes
+    the subscription's price, interval and period end (which a switch may move earlier), and
+    the plan whose product it bills. True when the price changed; a repeat changes nothing."""
+    if subscription.price_cents is None or not subscription.interval:
+        return False
+    membership.refresh_from_db()
+    if (subscription.price_cents, subscription.interval) == (
+        membership.renewal_cents,
+        membership.interval,
+    ):
+        return False
+    changes = {
+        "price_cents": subscription.price_cents,
+        "renewal_discount_cents": 0,
+        "interval": subscription.interval,
+    }
+    if subscription.current_period_end is not None:
+        changes["current_period_end"] = subscription.current_period_end
+    plan = MembershipPlan.objects.filter(gateway_product=subscription.product).first()
+    if subscription.product and plan is not None and plan.pk != membership.plan_id:
+        changes["plan"] = plan
+    try:
+        with transaction.atomic():
+            Membership.objects.filter(pk=membership.pk).update(**changes)
+    except IntegrityError:
+        # The member already holds the other plan: keep the plan, take the price.
+        changes.pop("plan")
+        Membership.objects.filter(pk=membership.pk).update(**changes)
     return True
 
 
@@ -340,18 +378,26 @@ def membership_demo_renew(*, membership: Membership, approve: bool) -> str:
     start = membership.current_period_end
     end = add_interval(start, membership.interval)
     attempt = membership.invoices.filter(period_end=end).count() + 1
+    # Credit left by a plan switched down pays (part of) the renewal first.
+    credit = min(membership.credit_cents, membership.renewal_cents)
     invoice = InvoiceState(
         reference=f"test-renewal-{membership.pk}-{end:%Y%m%d%H%M%S}-{attempt}",
         subscription="",
         customer="",
         status="paid" if approve else "failed",
-        amount_cents=membership.renewal_cents,
+        amount_cents=membership.renewal_cents - credit,
         period_start=start,
         period_end=end,
         paid_at=timezone.now() if approve else None,
         failure_message="" if approve else "the test card was declined",
     )
-    return membership_apply_invoice(membership=membership, invoice=invoice)
+    with transaction.atomic():
+        outcome = membership_apply_invoice(membership=membership, invoice=invoice)
+        if outcome == "paid" and credit:
+            Membership.objects.filter(pk=membership.pk, credit_cents__gte=credit).update(
+                credit_cents=F("credit_cents") - credit
+            )
+    return outcome
 
 
 def memberships_send_ending_notices(*, now: datetime | None = None) -> int:
@@ -385,9 +431,12 @@ def memberships_end_for_refunded_order(*, order: Order) -> int:
     """A full refund of a membership's first payment ends the membership now (access with
     it) and marks that invoice refunded; a repeat changes nothing. Returns how many ended."""
     now = timezone.now()
-    MembershipInvoice.objects.filter(
-        gateway_reference=f"order-{order.number}", refunded_at__isnull=True
-    ).update(refunded_cents=F("amount_cents"), refunded_at=now)
+    paid_by_order = Q(gateway_reference=f"order-{order.number}")
+    if order.gateway_reference:
+        paid_by_order |= Q(payment_reference=order.gateway_reference)
+    MembershipInvoice.objects.filter(paid_by_order, refunded_at__isnull=True).update(
+        refunded_cents=F("amount_cents"), refunded_at=now
+    )
     return sum(
         membership_cancel(membership=membership, at=now)
         for membership in Membership.objects.filter(order=order)

@@ -321,7 +321,10 @@ def checkout_start(
     if not billable and CartPlanLine.objects.filter(cart=cart).exists():
         raise MembershipNotBillable()
     order = order_place(cart=cart, user=user)
-    if order.total_cents == 0:
+    # A membership on a provider that bills it is opened there even at $0 today (a free
+    # trial): the card its renewals will charge is saved on our page (a SetupIntent).
+    subscribes = gateway.subscribes_at_provider and order.lines.filter(plan__isnull=False).exists()
+    if order.total_cents == 0 and not subscribes:
         Order.objects.filter(pk=order.pk).update(gateway="none")
         order_fulfil(order=order)
         return order, None

@@ -117,7 +117,7 @@ def membership_account(request):
                 else "Your membership will renew as before.",
             )
         return redirect("shop:membership_account")
-    context = {"memberships": memberships_for(user=request.user)}
+    context = {"memberships": memberships_for(user=request.user), "plans": list(plans_on_sale())}
     return private(render(request, "shop/membership_account.html", context))
 
 

@@ -143,6 +143,8 @@ def stripe_payment(request, number):
     context = {
         "order": order,
         "client_secret": payment.client_secret,
+        # A free trial saves the card (confirmSetup) instead of paying (confirmPayment).
+        "intent": "setup" if payment.is_setup else "payment",
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "return_url": absolute_url(reverse("shop:payment_return", kwargs={"number": number})),
     }

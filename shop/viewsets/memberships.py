@@ -1,20 +1,29 @@
 """Memberships in the admin: plans to manage, members' memberships to read, and the demo's
 "advance the clock" (renew now, paid or declined) for memberships billed by the test gateway."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.views import View
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from shop.exceptions import ShopError
+from shop.exceptions import GatewayError, ShopError
 from shop.models import Membership, MembershipPlan
+from shop.money import format_money
 from shop.payments import get_gateway
 from shop.services import membership_demo_renew
+from shop.services.membership_billing import (
+    membership_invoice_check_refundable,
+    membership_last_invoice,
+    membership_refund_last_invoice,
+)
 from shop.viewsets.audit import AuditedCreateView, AuditedEditView, log_shop_action
 from shop.viewsets.columns import MoneyColumn, ShopModelViewSet, YesNoColumn
 
@@ -59,7 +68,85 @@ class MembershipInspectView(InspectView):
             and not membership.gateway_subscription
             and self.request.user.has_perm("shop.change_membership")
         )
+        if _may_refund(self.request.user) and membership.invoices.filter(
+            status="paid", refunded_at__isnull=True, amount_cents__gt=0
+        ):
+            context["refund_url"] = reverse("membership:refund", args=[membership.pk])
         return context
+
+
+def _may_refund(user) -> bool:
+    # Refunds are the Shop managers' (the permission the order refund asks for).
+    return user.has_perm("shop.refund_order")
+
+
+class MembershipRefundView(WagtailAdminTemplateMixin, View):
+    """Refund the membership's last invoice: a confirmation page saying what it does (money
+    back through the gateway, access ends now, the subscription is canceled), then the
+    refund. A POST naming an invoice that is no longer the last (or was refunded meanwhile)
+    shows the page again with what it would do now. Behind `shop.refund_order`; logged."""
+
+    template_name = "shop/admin/membership_refund.html"
+    header_icon = "user"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if not _may_refund(request.user):
+            raise PermissionDenied
+        self.membership = Membership.objects.select_related("plan", "user").filter(pk=pk).first()
+        if self.membership is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Refund the last invoice of {self.membership}"
+
+    def render(self, *, changed=False):
+        invoice = membership_last_invoice(membership=self.membership)
+        refusal = None
+        if invoice is None:
+            refusal = "This membership has no invoice."
+        else:
+            try:
+                membership_invoice_check_refundable(invoice=invoice)
+            except ShopError as exc:
+                refusal = str(exc)
+        context = self.get_context_data(
+            membership=self.membership,
+            invoice=invoice,
+            refusal=refusal,
+            changed=changed,
+            gateway_name=get_gateway().name,
+        )
+        return TemplateResponse(self.request, self.template_name, context)
+
+    def get(self, request):
+        return self.render()
+
+    def post(self, request):
+        invoice = membership_last_invoice(membership=self.membership)
+        if invoice is None or request.POST.get("invoice") != str(invoice.pk):
+            return self.render(changed=True)
+        try:
+            recorded = membership_refund_last_invoice(invoice=invoice, gateway=get_gateway())
+        except ShopError as exc:
+            messages.error(request, str(exc))
+            return redirect("membership:inspect", self.membership.pk)
+        except GatewayError as exc:
+            messages.error(request, f"The payment provider failed; nothing was refunded: {exc}")
+            return redirect("membership:inspect", self.membership.pk)
+        amount = format_money(invoice.amount_cents, settings.SITE_CURRENCY)
+        if recorded:
+            log_shop_action(
+                instance=self.membership,
+                action="shop.membership.refund",
+                user=request.user,
+                values={
+                    "refunded_cents": invoice.amount_cents,
+                    "invoice": invoice.gateway_reference,
+                },
+            )
+        messages.success(request, f"{amount} refunded; the membership has ended.")
+        return redirect("membership:inspect", self.membership.pk)
 
 
 class MembershipClockView(View):
@@ -117,4 +204,5 @@ class MembershipViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("clock/<int:pk>/", MembershipClockView.as_view(), name="clock"),
+            path("refund/<int:pk>/", MembershipRefundView.as_view(), name="refund"),
         ]

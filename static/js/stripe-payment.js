@@ -1,5 +1,6 @@
-// Stripe Payment Element: the browser confirms the PaymentIntent; Stripe then sends the
-// customer to our return page, which checks the payment with Stripe itself.
+// Stripe Payment Element: the browser confirms the PaymentIntent (or, with data-intent="setup",
+// the SetupIntent that saves a card); Stripe then sends the customer to our return page, which
+// checks it with Stripe itself.
 (function () {
   "use strict";
   const form = document.getElementById("payment-form");
@@ -15,8 +16,10 @@
     if (button.disabled) return;
     button.disabled = true;
     errors.textContent = "";
-    stripe
-      .confirmPayment({ elements: elements, confirmParams: { return_url: form.dataset.returnUrl } })
+    // A SetupIntent (a free trial's checkout, a card update) saves the card; nothing is paid.
+    const confirm = form.dataset.intent === "setup" ? stripe.confirmSetup : stripe.confirmPayment;
+    confirm
+      .call(stripe, { elements: elements, confirmParams: { return_url: form.dataset.returnUrl } })
       .then(function (result) {
         // Only reached when confirmation fails; success redirects to the return URL.
         if (result.error) errors.textContent = result.error.message;

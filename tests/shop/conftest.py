@@ -18,6 +18,7 @@ from shop.models import Order, OrderLine
 from tests.courses.conftest import course, course_index, enrolled_user, free_lesson, paid_lesson  # noqa: F401
 from tests.courses.factories import CoursePageFactory
 from tests.factories import UserFactory
+from tests.shop.billing_peer import billing_peer  # noqa: F401 - the in-memory Stripe Billing
 from tests.shop.factories import issue_card
 from tests.shop.stripe_events import sign
 

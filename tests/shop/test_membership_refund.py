@@ -1,0 +1,233 @@
+"""A shop manager refunds a membership's last invoice from the admin, after a confirmation
+page: the money goes back through the gateway (one refund per invoice, however often
+clicked), access ends now and the subscription is canceled; the later `charge.refunded`
+refunds nothing twice. Unpaid or refunded invoices are refused with a sentence."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from courses.selectors import lesson_is_open_to
+from shop.models import Membership, MembershipInvoice, Order
+from shop.services import membership_demo_renew
+from tests.shop.billing_peer import stripe_membership
+from tests.shop.factories import MembershipPlanFactory, subscribe_and_pay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(course):
+    return MembershipPlanFactory(name="Monthly", price_cents=2900, courses=[course])
+
+
+@pytest.fixture
+def member(user, plan):
+    subscribe_and_pay(user, plan)
+    return Membership.objects.get()
+
+
+def _url(membership):
+    return reverse("membership:refund", args=[membership.pk])
+
+
+def _confirm(client, membership, invoice):
+    return client.post(_url(membership), {"invoice": invoice.pk}, follow=True)
+
+
+def _state(membership):
+    membership.refresh_from_db()
+    return (
+        membership.status,
+        list(membership.invoices.values_list("pk", "refunded_cents", "refunded_at")),
+        list(Order.objects.values_list("status", "refunded_cents")),
+    )
+
+
+def test_the_refund_page_says_what_it_does_and_changes_nothing_until_confirmed(
+    client, shop_manager, member
+):
+    client.force_login(shop_manager)
+    inspect = client.get(reverse("membership:inspect", args=[member.pk])).content.decode()
+    assert _url(member) in inspect
+    before = _state(member)
+    page = client.get(_url(member)).content.decode()
+    assert "Confirm refund of $29.00" in page and "end the membership now" in page
+    assert _state(member) == before
+
+
+def test_confirming_refunds_the_last_invoice_and_ends_access_now(
+    client, shop_manager, member, user, paid_lesson
+):
+    assert lesson_is_open_to(user=user, lesson=paid_lesson)
+    client.force_login(shop_manager)
+    invoice = member.invoices.get()
+    page = _confirm(client, member, invoice).content.decode()
+    assert "$29.00 refunded; the membership has ended." in page
+    invoice.refresh_from_db()
+    member.refresh_from_db()
+    assert invoice.refunded_cents == 2900 and invoice.refunded_at is not None
+    assert member.status == Membership.Status.CANCELED
+    assert not lesson_is_open_to(user=user, lesson=paid_lesson)
+    # The first invoice was the checkout order's payment: the order is refunded with it.
+    assert Order.objects.get().status == Order.Status.REFUNDED
+    entry = ModelLogEntry.objects.get(action="shop.membership.refund")
+    assert entry.user == shop_manager and entry.data["values"]["refunded_cents"] == 2900
+
+
+def test_a_second_click_refunds_nothing_more(client, shop_manager, member):
+    client.force_login(shop_manager)
+    invoice = member.invoices.get()
+    _confirm(client, member, invoice)
+    after = _state(member)
+    page = _confirm(client, member, invoice).content.decode()
+    assert "This invoice has already been refunded." in page
+    assert _state(member) == after
+    assert ModelLogEntry.objects.filter(action="shop.membership.refund").count() == 1
+
+
+def test_a_renewal_refund_ends_the_membership_but_leaves_the_first_order_paid(
+    client, shop_manager, member
+):
+    membership_demo_renew(membership=member, approve=True)
+    renewal = member.invoices.order_by("-period_start").first()
+    client.force_login(shop_manager)
+    _confirm(client, member, renewal)
+    renewal.refresh_from_db()
+    member.refresh_from_db()
+    assert renewal.refunded_cents == 2900 and member.status == Membership.Status.CANCELED
+    assert Order.objects.get().status == Order.Status.PAID
+    assert member.invoices.exclude(pk=renewal.pk).get().refunded_cents == 0
+
+
+def test_a_failed_last_invoice_is_refused_with_a_sentence_and_nothing_changes(
+    client, shop_manager, member
+):
+    membership_demo_renew(membership=member, approve=False)
+    failed = member.invoices.get(status=MembershipInvoice.Status.FAILED)
+    before = _state(member)
+    client.force_login(shop_manager)
+    assert "nothing was paid to refund" in client.get(_url(member)).content.decode()
+    page = _confirm(client, member, failed).content.decode()
+    assert "payment failed: nothing was paid to refund" in page
+    assert _state(member) == before
+
+
+def test_a_confirmation_for_an_invoice_no_longer_the_last_is_shown_again(
+    client, shop_manager, member
+):
+    first = member.invoices.get()
+    membership_demo_renew(membership=member, approve=True)
+    before = _state(member)
+    client.force_login(shop_manager)
+    page = _confirm(client, member, first).content.decode()
+    assert "changed since you reviewed" in page
+    assert _state(member) == before
+
+
+def test_an_editor_may_not_refund_a_membership(client, editor, member):
+    before = _state(member)
+    client.force_login(editor)
+    response = client.post(_url(member), {"invoice": member.invoices.get().pk})
+    assert response.status_code in (302, 403)
+    assert _state(member) == before
+
+
+# Stripe ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stripe_member(client, user, plan, billing_peer, post):
+    return stripe_membership(client=client, user=user, plan=plan, peer=billing_peer, post=post)
+
+
+def _charge_refunded(intent_id, amount, *, event_id):
+    charge = {
+        "id": f"ch_{intent_id}",
+        "object": "charge",
+        "amount": amount,
+        "amount_refunded": amount,
+        "payment_intent": intent_id,
+        "refunded": True,
+        "metadata": {},
+    }
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": "charge.refunded",
+            "created": 1_800_000_000,
+            "data": {"object": charge},
+        }
+    ).encode()
+
+
+def test_on_stripe_the_invoice_payment_is_refunded_once_and_the_subscription_canceled(
+    client, shop_manager, stripe_member, billing_peer, post
+):
+    invoice = stripe_member.invoices.get()
+    client.force_login(shop_manager)
+    _confirm(client, stripe_member, invoice)
+    _confirm(client, stripe_member, invoice)  # a second click
+    refunds = billing_peer.refunds()
+    assert len(refunds) == 1
+    assert refunds[0]["params"]["payment_intent"] == invoice.payment_reference
+    assert refunds[0]["params"]["amount"] == "2900"
+    assert refunds[0]["key"] == f"membership-invoice-{invoice.pk}-refund"
+    subscription = billing_peer.objects[stripe_member.gateway_subscription]
+    assert subscription["status"] == "canceled"
+    after = _state(stripe_member)
+    assert after[0] == Membership.Status.CANCELED
+    response = post(_charge_refunded(invoice.payment_reference, 2900, event_id="evt_refund"))
+    assert response.status_code == 200
+    assert _state(stripe_member) == after
+    assert len(billing_peer.refunds()) == 1
+
+
+def test_a_stripe_renewal_refunded_at_stripe_is_recorded_from_charge_refunded_once(
+    stripe_member, billing_peer, post
+):
+    renewal = {
+        "id": "in_renewal",
+        "object": "invoice",
+        "customer": stripe_member.gateway_customer,
+        "subscription": stripe_member.gateway_subscription,
+        "status": "paid",
+        "amount_paid": 2900,
+        "amount_due": 2900,
+        "lines": {
+            "data": [
+                {
+                    "period": {
+                        "start": int(stripe_member.current_period_end.timestamp()),
+                        "end": int(stripe_member.current_period_end.timestamp()) + 30 * 86400,
+                    }
+                }
+            ]
+        },
+        "status_transitions": {"paid_at": 1_800_000_000},
+        "payment_intent": "pi_renewal",
+    }
+    post(
+        json.dumps(
+            {
+                "id": "evt_r",
+                "object": "event",
+                "type": "invoice.paid",
+                "created": 1,
+                "data": {"object": renewal},
+            }
+        ).encode()
+    )
+    row = stripe_member.invoices.get(gateway_reference="in_renewal")
+    assert row.payment_reference == "pi_renewal"
+    assert post(_charge_refunded("pi_renewal", 2900, event_id="evt_rr")).content == b"handled"
+    row.refresh_from_db()
+    stripe_member.refresh_from_db()
+    assert row.refunded_cents == 2900 and stripe_member.status == Membership.Status.CANCELED
+    assert Order.objects.get().status == Order.Status.PAID
+    after = _state(stripe_member)
+    post(_charge_refunded("pi_renewal", 2900, event_id="evt_rr2"))
+    assert _state(stripe_member) == after
