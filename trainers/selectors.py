@@ -23,7 +23,7 @@ from taggit.models import Tag
 from certificates.models import CertificationGrant
 
 from .geometry import a_from_km, bounding_box, km_from_a
-from .models import Certification, Trainer
+from .models import Certification, Trainer, TrainerSpecialty
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,21 @@ class Credential:
 
 
 def attach_credentials(trainers: Iterable[Trainer]) -> None:
-    """Set `trainer.credentials` on each trainer, in one query whatever their number: the
+    """Set `trainer.credentials` on each trainer, in two queries whatever their number: the
     certifications their account holds now (verified) first, then the editor-entered ones not
-    among them (listed). Expects `certifications` prefetched. A grant that has expired by the
-    clock is not verified, whether or not the daily sweep has run."""
+    among them (listed), each by level and name. A grant that has expired by the clock is not
+    verified, whether or not the daily sweep has run.
+
+    The listed ones are read as plain rows rather than a prefetch: a prefetch builds a
+    queryset per trainer, which cost a search page more than the search itself."""
     trainers = list(trainers)
+    listings: dict[int, list[tuple[str, str]]] = {}
+    for trainer_id, name, slug in (
+        Trainer.certifications.through.objects.filter(trainer_id__in=[t.pk for t in trainers])
+        .order_by("certification__level", "certification__name")
+        .values_list("trainer_id", "certification__name", "certification__slug")
+    ):
+        listings.setdefault(trainer_id, []).append((name, slug))
     user_ids = {t.user_id for t in trainers if t.user_id}
     grants: dict[int, list[CertificationGrant]] = {}
     if user_ids:
@@ -92,9 +102,9 @@ def attach_credentials(trainers: Iterable[Trainer]) -> None:
         ]
         slugs = {credential.slug for credential in verified}
         listed = [
-            Credential(name=cert.name, slug=cert.slug, is_verified=False)
-            for cert in trainer.certifications.all()
-            if cert.slug not in slugs
+            Credential(name=name, slug=slug, is_verified=False)
+            for name, slug in listings.get(trainer.pk, [])
+            if slug not in slugs
         ]
         trainer.credentials = [*verified, *listed]
 
@@ -236,8 +246,8 @@ def _nearest(
 
 def _page_of_nearest(nearest, *, page: int, per_page: int) -> tuple[list[tuple[float, int]], int]:
     """(haversine value, pk) of the page's rows and the number of rows in all: one query,
-    the total counted by a window over the same rows; a page past the end (or below 1)
-    costs a count and the page the paginator shows instead."""
+    the total counted by a window over the same rows, from the covering index alone; a page
+    past the end (or below 1) costs a count and the page the paginator shows instead."""
     counted = nearest.annotate(total=Window(Count("pk"))).values_list("a", "pk", "total")
     if page >= 1:
         rows = list(counted[(page - 1) * per_page : page * per_page])
@@ -250,9 +260,10 @@ def _page_of_nearest(nearest, *, page: int, per_page: int) -> tuple[list[tuple[f
 
 
 def _hits(nearest: list[tuple[float, int]]) -> list[TrainerHit]:
+    """(haversine value, pk) rows as hits, with what a listing shows (their rows are read
+    by primary key once the ranking has chosen them)."""
     by_pk = Trainer.objects.select_related("photo").in_bulk([pk for _, pk in nearest])
-    prefetch_related_objects(list(by_pk.values()), "certifications", "specialties")
-    attach_credentials(by_pk.values())
+    _attach_listing_facts(by_pk.values())
     return [TrainerHit(trainer=by_pk[pk], distance_km=km_from_a(a)) for a, pk in nearest]
 
 
@@ -270,8 +281,24 @@ def _page_of_queryset(trainers, *, page: int, per_page: int) -> TrainerSearchRes
 
 
 def _prefetch(trainers: list[Trainer]) -> None:
-    prefetch_related_objects(trainers, "certifications", "specialties", "photo")
+    prefetch_related_objects(trainers, "photo")
+    _attach_listing_facts(trainers)
+
+
+def _attach_listing_facts(trainers: Iterable[Trainer]) -> None:
+    """What a search hit shows beyond its row: `credentials` and `specialty_names` (by
+    name), in three queries whatever the number of trainers."""
+    trainers = list(trainers)
     attach_credentials(trainers)
+    names: dict[int, list[str]] = {}
+    for trainer_id, name in (
+        TrainerSpecialty.objects.filter(content_object_id__in=[t.pk for t in trainers])
+        .order_by("tag__name")
+        .values_list("content_object_id", "tag__name")
+    ):
+        names.setdefault(trainer_id, []).append(name)
+    for trainer in trainers:
+        trainer.specialty_names = names.get(trainer.pk, [])
 
 
 def online_trainers_elsewhere(
@@ -287,15 +314,14 @@ def online_trainers_elsewhere(
     return _hits(_online_outside(near, radius_km, limit))
 
 
-def _online_outside(near: tuple[float, float], radius_km: float, limit: int):
+def _online_outside(
+    near: tuple[float, float], radius_km: float, limit: int
+) -> list[tuple[float, int]]:
     online = Trainer.objects.published().filter(offers_online=True, latitude__isnull=False)
     for reach_km in (radius_km * 4, radius_km * 16):
         ring = _in_box(online, *near, reach_km)
-        outside = list(
-            _nearest(ring, *near, within_km=reach_km, beyond_km=radius_km).values_list("a", "pk")[
-                :limit
-            ]
-        )
+        nearest = _nearest(ring, *near, within_km=reach_km, beyond_km=radius_km)
+        outside = list(nearest.values_list("a", "pk")[:limit])
         if len(outside) >= limit:
             return outside
     return list(_nearest(online, *near, beyond_km=radius_km).values_list("a", "pk")[:limit])
