@@ -14,7 +14,7 @@ import tempfile
 import time
 from importlib import import_module
 
-MODULES = ["bench.content", "bench.store", "bench.trainers"]
+MODULES = ["bench.content", "bench.store", "bench.trainers", "bench.memory"]
 
 
 def _table(rows: list[tuple[str, str, str]]) -> str:

@@ -7,8 +7,9 @@ targets in the same run; each target's ratio is its requests/s over the mean of 
 "Uncached" adds a query string the page cache never stores, so every request renders;
 "cached" repeats the plain URL after one warm-up; "logged in" is the demo customer, who
 reads a content page's shared rendering unless it shows them their own courses (the home
-page's featured courses do). Afterwards 200 more episodes and articles (100 each) are added and every page's
-query count is printed again: it must not grow (tests/content/test_query_counts.py).
+page's featured courses do). Afterwards 200 more episodes and articles (100 each) are added
+and every page's query count is printed again: it must not grow
+(tests/content/test_query_counts.py).
 
 The machine is usually shared: requests/s move with its load, the ratios much less.
 """

@@ -173,9 +173,14 @@ class Trainer(ClusterableModel):
 
     class Meta:
         ordering = ["name"]
-        # Covers the search's first pass (pk, latitude, longitude, is_published) on its own.
+        # Covers the search's ranking query on its own (latitude, longitude, is_published,
+        # name for equal distances, id), so the database ranks the rows of the bounding box
+        # without reading the table; only the page's rows are read by primary key.
         indexes = [
-            models.Index(fields=["latitude", "longitude", "is_published"], name="trainer_lat_lng")
+            models.Index(
+                fields=["latitude", "longitude", "is_published", "name", "id"],
+                name="trainer_search_covering",
+            )
         ]
         constraints = [
             models.CheckConstraint(

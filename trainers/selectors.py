@@ -1,16 +1,29 @@
 """Reads for the trainer directory: the distance search and what its filters offer."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cos, Power, Radians, Sin
 from taggit.models import Tag
 
 from certificates.models import CertificationGrant
 
-from .geometry import a_from_km, bounding_box, haversine_a, km_from_a
-from .models import Certification, Trainer
+from .geometry import a_from_km, bounding_box, km_from_a
+from .models import Certification, Trainer, TrainerSpecialty
 
 
 @dataclass(frozen=True)
@@ -51,11 +64,21 @@ class Credential:
 
 
 def attach_credentials(trainers: Iterable[Trainer]) -> None:
-    """Set `trainer.credentials` on each trainer, in one query whatever their number: the
+    """Set `trainer.credentials` on each trainer, in two queries whatever their number: the
     certifications their account holds now (verified) first, then the editor-entered ones not
-    among them (listed). Expects `certifications` prefetched. A grant that has expired by the
-    clock is not verified, whether or not the daily sweep has run."""
+    among them (listed), each by level and name. A grant that has expired by the clock is not
+    verified, whether or not the daily sweep has run.
+
+    The listed ones are read as plain rows rather than a prefetch: a prefetch builds a
+    queryset per trainer, which cost a search page more than the search itself."""
     trainers = list(trainers)
+    listings: dict[int, list[tuple[str, str]]] = {}
+    for trainer_id, name, slug in (
+        Trainer.certifications.through.objects.filter(trainer_id__in=[t.pk for t in trainers])
+        .order_by("certification__level", "certification__name")
+        .values_list("trainer_id", "certification__name", "certification__slug")
+    ):
+        listings.setdefault(trainer_id, []).append((name, slug))
     user_ids = {t.user_id for t in trainers if t.user_id}
     grants: dict[int, list[CertificationGrant]] = {}
     if user_ids:
@@ -79,9 +102,9 @@ def attach_credentials(trainers: Iterable[Trainer]) -> None:
         ]
         slugs = {credential.slug for credential in verified}
         listed = [
-            Credential(name=cert.name, slug=cert.slug, is_verified=False)
-            for cert in trainer.certifications.all()
-            if cert.slug not in slugs
+            Credential(name=name, slug=slug, is_verified=False)
+            for name, slug in listings.get(trainer.pk, [])
+            if slug not in slugs
         ]
         trainer.credentials = [*verified, *listed]
 
@@ -129,13 +152,15 @@ def trainer_search(
     """Published trainers matching the filters, nearest first, one page of them.
 
     With `near` and `radius_km`: only trainers within the radius, by great-circle
-    distance (ties broken by name, then id, so the order is the same on every database).
-    The database narrows the rows with a bounding box on the indexed latitude/longitude;
-    the exact distance is computed over those few rows here, which keeps SQLite and
-    PostgreSQL in agreement to the last digit. With `near` alone: every match, nearest
-    first. Without `near`: every match by name. A page past the last one shows the last.
-    With `near`, `radius_km` and `online_elsewhere`, also that many of the nearest online
-    coaches outside the radius (`online_trainers_elsewhere`), read with the page's trainers.
+    distance (ties broken by name in code-point order, then id, so the order is the same on
+    every database). The database ranks: a bounding box on the indexed latitude/longitude
+    narrows the rows, the haversine value (`HaversineA`, the same arithmetic as
+    `geometry.haversine_a`, so SQLite, PostgreSQL and Python agree to the last digit) filters
+    and orders them, and only the page's rows and the total leave the database. With `near`
+    alone: every match, nearest first. Without `near`: every match by name. A page past the
+    last one shows the last. With `near`, `radius_km` and `online_elsewhere`, also that many
+    of the nearest online coaches outside the radius (`online_trainers_elsewhere`), read with
+    the page's trainers.
     """
     trainers = _filtered(certification=certification, specialty=specialty, online_only=online_only)
     if near is None:
@@ -145,9 +170,9 @@ def trainer_search(
     if radius_km is not None:
         trainers = _in_box(trainers, lat, lng, radius_km)
     nearest = _nearest(trainers, lat, lng, within_km=radius_km)
-    paginator = Paginator(nearest, per_page)
+    ranked, count = _page_of_nearest(nearest, page=page, per_page=per_page)
+    paginator = Paginator(range(count), per_page)
     shown = paginator.get_page(page)
-    ranked = _ordered_slice(nearest, shown.start_index() - 1, shown.end_index())
     elsewhere = (
         _online_outside(near, radius_km, online_elsewhere)
         if online_elsewhere and radius_km is not None
@@ -156,11 +181,39 @@ def trainer_search(
     hits = _hits([*ranked, *elsewhere])
     return TrainerSearchResult(
         hits=hits[: len(ranked)],
-        count=paginator.count,
+        count=count,
         number=shown.number,
         num_pages=paginator.num_pages,
         online_elsewhere=hits[len(ranked) :],
     )
+
+
+class HaversineA(CombinedExpression):
+    """The haversine of the central angle between (lat, lng) and a trainer's position, as a
+    database expression: `geometry.haversine_a` term for term (the query point's radians and
+    cosine are computed here, in Python), so on SQLite (its math functions, or Django's
+    stand-ins) and PostgreSQL it gives the very same double as the Python function."""
+
+    def __init__(self, lat: float, lng: float):
+        phi = math.radians(lat)
+        latitude = Radians("latitude")
+        dlat = Power(Sin((latitude - Value(phi)) / Value(2.0)), 2)
+        dlng = Power(Sin(Radians(F("longitude") - Value(float(lng))) / Value(2.0)), 2)
+        across = Value(math.cos(phi)) * Cos(latitude) * dlng
+        super().__init__(dlat, "+", across, output_field=FloatField())
+
+
+class _CodePointOrder(Func):
+    """A text column compared by code point, as Python compares strings: PostgreSQL's "C"
+    collation (UTF-8 bytes in order); SQLite's default BINARY collation already is."""
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context
+        )
 
 
 def _in_box(trainers, lat: float, lng: float, radius_km: float):
@@ -179,53 +232,38 @@ def _nearest(
     *,
     within_km: float | None = None,
     beyond_km: float | None = None,
-) -> list[tuple[float, int]]:
-    """(haversine value, pk) of the trainers inside `within_km` / outside `beyond_km`, nearest
-    first (equal distances by pk; see _ordered_slice for names).
-
-    The query has no ORDER BY and reads only indexed columns, so the database answers from
-    the lat/lng index alone; the haversine value ranks without the arcsine per row.
-    """
-    rows = trainers.order_by().values_list("pk", "latitude", "longitude")
-    keyed = [(haversine_a(lat, lng, t_lat, t_lng), pk) for pk, t_lat, t_lng in rows]
+):
+    """The trainers inside `within_km` / outside `beyond_km`, nearest first, equal distances
+    by name (code point) and then pk; each row annotated with its haversine value `a`.
+    Nothing is read until the caller slices."""
+    ranked = trainers.annotate(a=HaversineA(lat, lng))
     if within_km is not None:
-        limit = a_from_km(within_km)
-        keyed = [row for row in keyed if row[0] <= limit]
+        ranked = ranked.filter(a__lte=a_from_km(within_km))
     if beyond_km is not None:
-        limit = a_from_km(beyond_km)
-        keyed = [row for row in keyed if row[0] > limit]
-    keyed.sort()
-    return keyed
+        ranked = ranked.filter(a__gt=a_from_km(beyond_km))
+    return ranked.order_by("a", _CodePointOrder("name"), "pk")
 
 
-def _ordered_slice(
-    nearest: list[tuple[float, int]], start: int, end: int
-) -> list[tuple[float, int]]:
-    """nearest[start:end] as if equal distances were ordered by name, then pk.
-
-    Only the rows tied with the slice's ends can move into or out of it, so the slice is
-    widened to whole tie groups and only those names are read.
-    """
-    if start >= end:
-        return []
-    low, high = start, end
-    while low > 0 and nearest[low - 1][0] == nearest[start][0]:
-        low -= 1
-    while high < len(nearest) and nearest[high][0] == nearest[end - 1][0]:
-        high += 1
-    window = nearest[low:high]
-    if len({a for a, _ in window}) < len(window):
-        names = dict(
-            Trainer.objects.filter(pk__in=[pk for _, pk in window]).values_list("pk", "name")
-        )
-        window.sort(key=lambda row: (row[0], names[row[1]], row[1]))
-    return window[start - low : end - low]
+def _page_of_nearest(nearest, *, page: int, per_page: int) -> tuple[list[tuple[float, int]], int]:
+    """(haversine value, pk) of the page's rows and the number of rows in all: one query,
+    the total counted by a window over the same rows, from the covering index alone; a page
+    past the end (or below 1) costs a count and the page the paginator shows instead."""
+    counted = nearest.annotate(total=Window(Count("pk"))).values_list("a", "pk", "total")
+    if page >= 1:
+        rows = list(counted[(page - 1) * per_page : page * per_page])
+        if rows:
+            return [(a, pk) for a, pk, _ in rows], rows[0][2]
+    count = nearest.count()
+    shown = Paginator(range(count), per_page).get_page(page)
+    rows = list(counted[shown.start_index() - 1 : shown.end_index()]) if count else []
+    return [(a, pk) for a, pk, _ in rows], count
 
 
 def _hits(nearest: list[tuple[float, int]]) -> list[TrainerHit]:
+    """(haversine value, pk) rows as hits, with what a listing shows (their rows are read
+    by primary key once the ranking has chosen them)."""
     by_pk = Trainer.objects.select_related("photo").in_bulk([pk for _, pk in nearest])
-    prefetch_related_objects(list(by_pk.values()), "certifications", "specialties")
-    attach_credentials(by_pk.values())
+    _attach_listing_facts(by_pk.values())
     return [TrainerHit(trainer=by_pk[pk], distance_km=km_from_a(a)) for a, pk in nearest]
 
 
@@ -243,8 +281,24 @@ def _page_of_queryset(trainers, *, page: int, per_page: int) -> TrainerSearchRes
 
 
 def _prefetch(trainers: list[Trainer]) -> None:
-    prefetch_related_objects(trainers, "certifications", "specialties", "photo")
+    prefetch_related_objects(trainers, "photo")
+    _attach_listing_facts(trainers)
+
+
+def _attach_listing_facts(trainers: Iterable[Trainer]) -> None:
+    """What a search hit shows beyond its row: `credentials` and `specialty_names` (by
+    name), in three queries whatever the number of trainers."""
+    trainers = list(trainers)
     attach_credentials(trainers)
+    names: dict[int, list[str]] = {}
+    for trainer_id, name in (
+        TrainerSpecialty.objects.filter(content_object_id__in=[t.pk for t in trainers])
+        .order_by("tag__name")
+        .values_list("content_object_id", "tag__name")
+    ):
+        names.setdefault(trainer_id, []).append(name)
+    for trainer in trainers:
+        trainer.specialty_names = names.get(trainer.pk, [])
 
 
 def online_trainers_elsewhere(
@@ -254,22 +308,23 @@ def online_trainers_elsewhere(
 
     Looks in widening rings (to 4, then 16 times the radius, then everywhere) and stops at
     the first ring holding enough of them: anyone beyond a ring is further than everyone
-    inside it, so the answer is the same as ranking every online coach, at a fraction
-    of the rows.
+    inside it, so the answer is the same as ranking every online coach, and the database
+    reads the index for a ring's box rather than every online coach.
     """
     return _hits(_online_outside(near, radius_km, limit))
 
 
-def _online_outside(near: tuple[float, float], radius_km: float, limit: int):
+def _online_outside(
+    near: tuple[float, float], radius_km: float, limit: int
+) -> list[tuple[float, int]]:
     online = Trainer.objects.published().filter(offers_online=True, latitude__isnull=False)
     for reach_km in (radius_km * 4, radius_km * 16):
         ring = _in_box(online, *near, reach_km)
-        outside = _nearest(ring, *near, within_km=reach_km, beyond_km=radius_km)
+        nearest = _nearest(ring, *near, within_km=reach_km, beyond_km=radius_km)
+        outside = list(nearest.values_list("a", "pk")[:limit])
         if len(outside) >= limit:
-            break
-    else:
-        outside = _nearest(online, *near, beyond_km=radius_km)
-    return _ordered_slice(outside, 0, min(limit, len(outside)))
+            return outside
+    return list(_nearest(online, *near, beyond_km=radius_km).values_list("a", "pk")[:limit])
 
 
 def certification_choices() -> list[tuple[str, str]]:

@@ -226,16 +226,14 @@ def _hit_json(hit: selectors.TrainerHit, unit: str, base_url: str) -> dict:
         "offers_online": trainer.offers_online,
         "certifications": [c.name for c in trainer.credentials],
         "verified_certifications": [c.name for c in trainer.credentials if c.is_verified],
-        "specialties": [t.name for t in trainer.specialties.all()],
+        "specialties": trainer.specialty_names,
     }
 
 
 def trainer_profile(request, *, page, slug):
     """A trainer's public profile and contact form (POST, then redirect back here)."""
     trainer = get_object_or_404(
-        Trainer.objects.published()
-        .select_related("photo")
-        .prefetch_related("certifications", "specialties"),
+        Trainer.objects.published().select_related("photo").prefetch_related("specialties"),
         slug=slug,
     )
     selectors.attach_credentials([trainer])

