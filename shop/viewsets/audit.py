@@ -16,6 +16,7 @@ SHOP_LOG_ACTIONS = {
     "shop.gift_card.resend": ("Resend gift card", "Gift card e-mail sent again"),
     "shop.order.refund": ("Refund order", "Refunded"),
     "shop.membership.clock": ("Advance membership clock", "Demo renewal"),
+    "shop.instalment_plan.clock": ("Advance payment plan clock", "Demo instalment"),
 }
 
 
