@@ -436,13 +436,18 @@ def instalment_apply_subscription(
 
 @transaction.atomic
 def instalment_plan_cancel(
-    *, plan: InstalmentPlan, at: datetime | None = None, stop_at_gateway: bool = True
+    *,
+    plan: InstalmentPlan,
+    at: datetime | None = None,
+    stop_at_gateway: bool = True,
+    completed_too: bool = False,
 ) -> bool:
     """End a plan that is not paid in full: the enrollment its order granted is revoked and
-    (unless the provider ended it) its subscription is stopped. A completed or canceled plan
-    is left as it is. True if it ended."""
+    (unless the provider ended it) its subscription is stopped. A canceled plan, and a
+    completed one unless `completed_too` (a refund), is left as it is. True if it ended."""
     at = at or timezone.now()
-    ended = InstalmentPlan.objects.filter(pk=plan.pk, status__in=OPEN_STATUSES).update(
+    endable = [*OPEN_STATUSES, InstalmentPlan.Status.COMPLETED] if completed_too else OPEN_STATUSES
+    ended = InstalmentPlan.objects.filter(pk=plan.pk, status__in=endable).update(
         status=InstalmentPlan.Status.CANCELED,
         canceled_at=at,
         next_charge_at=None,
@@ -489,15 +494,16 @@ def instalment_plans_send_ending_notices(*, now: datetime | None = None) -> int:
 
 
 def instalment_plans_end_for_refunded_order(*, order: Order) -> int:
-    """A full refund of the order ends its plan now (access with it, the subscription
-    stopped) and marks the first instalment refunded; later instalments already paid are
-    refunded too. A repeat changes nothing. Returns how many plans ended."""
+    """A full refund of the order ends its plan now, paid in full or not (access with it,
+    the subscription stopped), and marks the first instalment refunded; the later
+    instalments already paid are refunded too, so the customer gets back all they paid.
+    A repeat changes nothing. Returns how many plans ended."""
     now = timezone.now()
     InstalmentPayment.objects.filter(
         gateway_reference=f"order-{order.number}", refunded_at__isnull=True
     ).update(refunded_cents=F("amount_cents"), refunded_at=now)
     plan = InstalmentPlan.objects.filter(order=order).first()
-    if plan is None or not instalment_plan_cancel(plan=plan, at=now):
+    if plan is None or not instalment_plan_cancel(plan=plan, at=now, completed_too=True):
         return 0
     later = plan.payments.filter(status=InstalmentPayment.Status.PAID, refunded_at__isnull=True)
     for payment_id in later.values_list("pk", flat=True):

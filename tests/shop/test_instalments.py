@@ -398,6 +398,21 @@ def test_a_refund_of_the_order_revokes_access_stops_the_plan_and_refunds_instalm
         instalment_plan_demo_charge(plan=plan, approve=True)
 
 
+def test_a_refund_after_the_plan_was_paid_in_full_gives_back_every_instalment(
+    user, course, django_capture_on_commit_callbacks
+):
+    order = buy_in_instalments(user, course)
+    plan = _plan()
+    instalment_plan_demo_charge(plan=plan, approve=True)
+    instalment_plan_demo_charge(plan=plan, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=order, amount_cents=None, reason="requested", gateway=TestGateway())
+    plan.refresh_from_db()
+    assert plan.status == InstalmentPlan.Status.CANCELED
+    assert not _is_enrolled(user, course)
+    assert [p.refunded_cents for p in plan.payments.all()] == [5500, 5500, 5500]
+
+
 def test_an_instalment_paid_after_the_plan_ended_is_refunded(
     user, course, django_capture_on_commit_callbacks
 ):
