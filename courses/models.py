@@ -27,6 +27,9 @@ from website.content.models.caching import KnownRestrictionsMixin
 from website.content.models.seo import SHARE_RENDITION, SeoHeadMixin
 from website.content.video import iso_duration
 
+# A payment plan spreads a course's price over this many monthly instalments at most.
+MIN_INSTALMENTS, MAX_INSTALMENTS = 2, 12
+
 
 class PersonalForSignedInMixin:
     """Course pages show a signed-in visitor what they own ("Go to course", progress), so
@@ -102,6 +105,22 @@ class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin,
     is_purchasable = models.BooleanField(
         "purchasable", default=True, help_text="Untick to keep the page up but stop new sales."
     )
+    # An optional payment plan: the course may also be bought in this many monthly payments
+    # of this amount. A change applies to new plans only (each plan keeps what it was sold at).
+    instalment_count = models.PositiveSmallIntegerField(
+        "number of instalments",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_INSTALMENTS), MaxValueValidator(MAX_INSTALMENTS)],
+        help_text=f"{MIN_INSTALMENTS}–{MAX_INSTALMENTS} monthly payments; empty for no payment "
+        "plan.",
+    )
+    instalment_cents = models.PositiveIntegerField(
+        "instalment amount",
+        null=True,
+        blank=True,
+        help_text="Charged every month; all instalments together must cover the price.",
+    )
     learning_outcomes = models.TextField(
         "what you'll learn", blank=True, help_text="One outcome per line."
     )
@@ -143,6 +162,8 @@ class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin,
                 FieldPanel("price_cents"),
                 FieldPanel("compare_at_price_cents"),
                 FieldPanel("is_purchasable"),
+                FieldPanel("instalment_count"),
+                FieldPanel("instalment_cents"),
                 FieldPanel("guarantee"),
             ],
             heading="Selling",
@@ -168,6 +189,32 @@ class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin,
             raise ValidationError(
                 {"compare_at_price_cents": "The compare-at price must be above the price."}
             )
+        self._clean_instalments()
+
+    def _clean_instalments(self) -> None:
+        count, amount = self.instalment_count, self.instalment_cents
+        if count is None and amount is None:
+            return
+        if count is None:
+            raise ValidationError(
+                {"instalment_count": "Give the number of instalments, or clear the amount."}
+            )
+        if not amount:
+            raise ValidationError(
+                {"instalment_cents": "Give the amount of each instalment, or clear the number."}
+            )
+        if count * amount < (self.price_cents or 0):
+            raise ValidationError(
+                {
+                    "instalment_cents": f"{count} instalments of this amount come to less than "
+                    "the price; together they must cover it."
+                }
+            )
+
+    @property
+    def offers_instalments(self) -> bool:
+        """Whether the course may be bought in monthly instalments (a plan is set up)."""
+        return bool(self.instalment_count and self.instalment_cents)
 
     @property
     def outcomes(self) -> list[str]:

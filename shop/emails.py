@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from shop.models import GiftCard, Membership, Order
+from shop.models import GiftCard, InstalmentPlan, Membership, Order
 from shop.selectors import order_gift_card_credits
 from website.absolute_urls import absolute_url
 from website.emails import send_branded_email
@@ -63,5 +63,29 @@ def send_membership_email_now(*, membership_id: int, kind: str) -> None:
         context={
             "membership": membership,
             "account_url": absolute_url(reverse("shop:membership_account")),
+        },
+    )
+
+
+INSTALMENT_SUBJECTS = {
+    "payment_failed": "Your instalment for {course} failed",
+    "access_ending": "Your access to {course} ends soon: update your payment",
+}
+
+
+def send_instalment_email_now(*, plan_id: int, kind: str) -> None:
+    """A payment plan's dunning e-mail: an instalment failed (access kept until the grace
+    period ends), or access ends soon; both link to My account → Payment plans."""
+    plan = InstalmentPlan.objects.select_related("user", "course").get(pk=plan_id)
+    course = plan.course.title if plan.course else plan.title
+    subject = INSTALMENT_SUBJECTS[kind].format(course=course)
+    send_branded_email(
+        template=f"shop/emails/instalments_{kind}",
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        to=[plan.user.email],
+        context={
+            "plan": plan,
+            "course_title": course,
+            "account_url": absolute_url(reverse("shop:instalment_account")),
         },
     )

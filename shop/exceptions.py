@@ -220,3 +220,46 @@ class MembershipNotBillable(MembershipError):
             "Memberships cannot be bought with this site's payment provider yet. "
             "Nothing was charged."
         )
+
+
+# Payment plans (a course in instalments) ---------------------------------------
+
+
+class InstalmentsError(ShopError):
+    """A course cannot be bought in instalments now, or a plan cannot change; says why."""
+
+
+class InstalmentsNotOffered(InstalmentsError):
+    def __init__(self, title: str):
+        super().__init__(f"“{title}” cannot be paid in instalments. Please pay it in full.")
+
+
+class InstalmentsCheckedOutAlone(InstalmentsError):
+    def __init__(self):
+        super().__init__(
+            "A course paid in instalments is checked out on its own: please buy the other "
+            "items in your cart first (or pay the course in full), then start the plan."
+        )
+
+
+class InstalmentsNotBillable(InstalmentsError):
+    def __init__(self):
+        super().__init__(
+            "Payment plans cannot be paid with this site's payment provider yet. "
+            "Nothing was charged."
+        )
+
+
+class InstalmentsNotChangeable(InstalmentsError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+
+
+class CouponNotForInstalments(CouponError):
+    """Decision (docs/decisions.md): coupons are refused on a payment plan."""
+
+    def __init__(self, code: str):
+        super().__init__(
+            f"Coupon {code} cannot be used with a payment plan. Pay the course in full to "
+            "use it, or remove the coupon."
+        )

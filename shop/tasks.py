@@ -9,6 +9,7 @@ from django_tasks import default_task_backend, task
 from shop import services
 from shop.emails import (
     send_gift_card_email_now,
+    send_instalment_email_now,
     send_membership_email_now,
     send_order_email_now,
 )
@@ -72,3 +73,21 @@ def send_membership_email(*, membership_id: int, kind: str) -> None:
 def send_membership_ending_notices() -> None:
     """E-mail members whose grace period is about to run out (each once)."""
     services.memberships_send_ending_notices()
+
+
+@task()
+def send_instalment_email(*, plan_id: int, kind: str) -> None:
+    """A payment plan's dunning: "payment_failed" (grace period) or "access_ending"."""
+    send_instalment_email_now(plan_id=plan_id, kind=kind)
+
+
+@task()
+def send_instalment_ending_notices() -> None:
+    """E-mail customers whose failed instalment's grace period is about to run out."""
+    services.instalment_plans_send_ending_notices()
+
+
+@task()
+def end_overdue_instalment_plans() -> None:
+    """End the payment plans whose grace period has run out (access revoked)."""
+    services.instalment_plans_end_overdue()

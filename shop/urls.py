@@ -51,6 +51,8 @@ urlpatterns = [
         membership_billing.membership_card_return,
         name="membership_card_return",
     ),
+    path("shop/cart/instalments/", views.cart_instalments, name="cart_instalments"),
+    path("account/payment-plans/", views.instalment_account, name="instalment_account"),
     path("shop/gift-cards/", views.gift_card_shop, name="gift_card_shop"),
     path("shop/gift-cards/claim/", views.claim_gift_card, name="gift_card_claim"),
     path("shop/checkout/", views.checkout, name="checkout"),

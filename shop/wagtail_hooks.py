@@ -4,13 +4,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from shop.models import GiftCard, Membership, Order
+from shop.models import GiftCard, InstalmentPlan, Membership, Order
 from shop.views.memberships import members_only_gate
 from shop.viewsets import GiftCardLiabilityView, ShopViewSetGroup, ViewOnlyPermissionPolicy
 from shop.viewsets.audit import register_shop_log_actions
 
 register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
 register_permission_policy(Membership, ViewOnlyPermissionPolicy(Membership))
+register_permission_policy(InstalmentPlan, ViewOnlyPermissionPolicy(InstalmentPlan))
 
 
 @hooks.register("register_admin_viewset")

@@ -14,6 +14,7 @@ from shop.models.gift_cards import (
     new_gift_card_code,
     normalise_gift_card_code,
 )
+from shop.models.instalments import InstalmentPayment, InstalmentPlan
 from shop.models.memberships import (
     Membership,
     MembershipInvoice,
@@ -42,6 +43,8 @@ __all__ = [
     "GiftCard",
     "GiftCardDenomination",
     "GiftCardTransaction",
+    "InstalmentPayment",
+    "InstalmentPlan",
     "Membership",
     "MembershipInvoice",
     "MembershipPlan",

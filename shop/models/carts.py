@@ -36,6 +36,8 @@ class CartLine(models.Model):
 
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    # Pay in the course's monthly instalments rather than in full (checked out on its own).
+    in_instalments = models.BooleanField(default=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

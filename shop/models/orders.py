@@ -134,6 +134,10 @@ class OrderLine(models.Model):
     # … and what each renewal charges (its price then, less a "forever" coupon's discount).
     plan_price_cents = models.PositiveIntegerField(default=0)
     recurring_cents = models.PositiveIntegerField(default=0)
+    # A course bought in instalments: how many, and what each charges (the price is the
+    # first's); 0 for a course paid in full.
+    instalment_count = models.PositiveSmallIntegerField(default=0)
+    instalment_cents = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=255)
     unit_price_cents = models.PositiveBigIntegerField()
     quantity = models.PositiveSmallIntegerField(default=1)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from shop.models import Membership, Order, PaymentEvent
+from shop.models import InstalmentPlan, Membership, Order, PaymentEvent
 from shop.payments.base import (
     PaymentGateway,
     PaymentState,
@@ -21,6 +21,9 @@ from shop.payments.base import (
 )
 from shop.services import (
     PAYABLE,
+    instalment_apply_invoice,
+    instalment_apply_subscription,
+    instalment_plan_for_subscription,
     membership_apply_invoice,
     membership_apply_subscription,
     membership_for_subscription,
@@ -151,6 +154,50 @@ def _card_saved(event: WebhookEvent) -> str:
     return "handled"
 
 
+def _instalment_plan_for_event(event: WebhookEvent) -> InstalmentPlan | None:
+    """The payment plan a subscription or invoice event concerns, or None (a membership's
+    or a stranger's)."""
+    if event.subscription is not None:
+        return instalment_plan_for_subscription(subscription=event.subscription)
+    invoice = event.invoice
+    if not invoice.subscription:
+        return None
+    return instalment_plan_for_subscription(
+        subscription=SubscriptionState(
+            reference=invoice.subscription,
+            customer=invoice.customer,
+            status="incomplete",
+            current_period_end=invoice.period_start,
+            order_number=invoice.order_number,
+        )
+    )
+
+
+def _instalment_event(event: WebhookEvent, *, plan: InstalmentPlan) -> str:
+    """Apply a subscription or invoice event to its payment plan. The first paid invoice
+    pays the checkout order (fulfilled as its payment would be, which starts the plan);
+    each paid invoice then counts once."""
+    at = event.created or timezone.now()
+    if event.subscription is not None:
+        instalment_apply_subscription(plan=plan, subscription=event.subscription, at=at)
+        return "handled"
+    invoice = event.invoice
+    order = plan.order
+    if invoice.status == "paid" and order.status in PAYABLE:
+        order_apply_payment(
+            order=order,
+            payment=PaymentState(
+                reference=invoice.payment_reference or order.gateway_reference,
+                status="succeeded",
+                amount_cents=invoice.amount_cents,
+                order_number=order.number,
+            ),
+        )
+        plan.refresh_from_db()
+    instalment_apply_invoice(plan=plan, invoice=invoice)
+    return "handled"
+
+
 def _order_for_payment(payment: PaymentState) -> Order | None:
     if payment.order_number:
         order = Order.objects.filter(number=payment.order_number).first()
@@ -178,6 +225,11 @@ def payment_event_process(*, event: WebhookEvent) -> str:
     )
     if not created:
         return "duplicate"
+    if event.type in MEMBERSHIP_EVENTS and (event.subscription or event.invoice):
+        plan = _instalment_plan_for_event(event)
+        if plan is not None:
+            PaymentEvent.objects.filter(event_id=event.id).update(order=plan.order)
+            return _instalment_event(event, plan=plan)
     if event.type in MEMBERSHIP_EVENTS and (event.subscription or event.invoice):
         result = _membership_event(event, gateway_name="stripe")
         subscription = (

@@ -27,6 +27,7 @@ from shop.selectors.gift_cards import (
     gift_cards_for,
     order_gift_card_credits,
 )
+from shop.selectors.instalments import instalment_plans_for
 from shop.selectors.memberships import (
     membership_running,
     memberships_for,
@@ -91,6 +92,7 @@ __all__ = [
     "gift_card_offers_for_cart",
     "gift_card_uses_for_cart",
     "gift_cards_for",
+    "instalment_plans_for",
     "membership_running",
     "memberships_for",
     "order_admin_detail",

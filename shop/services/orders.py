@@ -28,6 +28,8 @@ from shop.exceptions import (
     CouponError,
     GatewayError,
     GiftCardError,
+    InstalmentsError,
+    InstalmentsNotBillable,
     MembershipError,
     MembershipNotBillable,
     OrderNotPayable,
@@ -65,6 +67,11 @@ from shop.services.gift_cards import (
     gift_cards_release_for_order,
     gift_cards_retake_for_order,
 )
+from shop.services.instalments import (
+    instalment_line_fields,
+    instalment_plan_start,
+    instalments_start_subscription,
+)
 from shop.services.memberships import membership_start, plan_check_subscribable
 from shop.services.promotions import promotion_reward_issue
 
@@ -98,6 +105,8 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
         raise totals.coupon_error
     if totals.plan_error is not None:
         raise totals.plan_error
+    if totals.instalments_error is not None:
+        raise totals.instalments_error
     if totals.plan is not None:
         plan_check_subscribable(plan=totals.plan, user=user)
     for course in totals.courses:
@@ -128,7 +137,9 @@ def order_place(*, cart: Cart, user: AbstractBaseUser) -> Order:
         gateway="",
     )
     OrderLine.objects.bulk_create(
-        OrderLine(
+        OrderLine(order=order, **instalment_line_fields(course=course))
+        if course == totals.instalment_course
+        else OrderLine(
             order=order, course=course, title=course.title, unit_price_cents=course.price_cents
         )
         for course in totals.courses
@@ -236,6 +247,11 @@ def order_start_payment(*, order: Order, gateway: PaymentGateway) -> PaymentStat
         raise OrderNotPayable(order.number)
     if order.gateway_reference and order.gateway == gateway.name:
         return gateway.retrieve_payment(order.gateway_reference)
+    if order.lines.filter(instalment_count__gt=0).exists():
+        if gateway.subscribes_at_provider:
+            return instalments_start_subscription(order=order, gateway=gateway)
+        if not gateway.offers_test_payment_page:
+            raise InstalmentsNotBillable()
     plan_line = order.lines.filter(plan__isnull=False).select_related("plan").first()
     if plan_line is not None and gateway.subscribes_at_provider:
         return _order_start_subscription(order=order, line=plan_line, gateway=gateway)
@@ -320,6 +336,8 @@ def checkout_start(
     billable = gateway.subscribes_at_provider or gateway.offers_test_payment_page
     if not billable and CartPlanLine.objects.filter(cart=cart).exists():
         raise MembershipNotBillable()
+    if not billable and CartLine.objects.filter(cart=cart, in_instalments=True).exists():
+        raise InstalmentsNotBillable()
     order = order_place(cart=cart, user=user)
     # A membership on a provider that bills it is opened there even at $0 today (a free
     # trial): the card its renewals will charge is saved on our page (a SetupIntent).
@@ -360,7 +378,8 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
                 for line in order.lines.filter(plan__isnull=False).select_related("plan"):
                     if order.user is not None:
                         membership_start(order=order, line=line, now=now)
-        except (GiftCardError, CouponError, MembershipError) as exc:
+                instalment_plan_start(order=order, now=now)
+        except (GiftCardError, CouponError, MembershipError, InstalmentsError) as exc:
             _order_needs_refund(order=order, reason=str(exc))
             return False
         course_ids, courses = [], []
@@ -370,7 +389,8 @@ def order_fulfil(*, order: Order, charge: str = "") -> bool:
             elif line.course is not None and order.user is not None:
                 enrollment_grant(user=order.user, course=line.course, order=order)
                 course_ids.append(line.course.pk)
-                courses.append(line.course)
+                if not line.instalment_count:  # a payment plan earns no promotion reward
+                    courses.append(line.course)
         for promotion in promotions_earned(
             courses=courses,
             qualifying_cents=order_qualifying_cents(order=order),

@@ -37,6 +37,7 @@ from shop.services.gift_cards import (
     gift_cards_release_for_order,
     gift_cards_unfreeze,
 )
+from shop.services.instalments import instalment_plans_end_for_refunded_order
 from shop.services.memberships import memberships_end_for_refunded_order
 from shop.services.orders import PAYABLE, order_fulfil
 
@@ -50,6 +51,7 @@ def _take_back(*, order: Order, spent_cents: int) -> None:
     (a provider-side refund larger than the policy allows) is flagged on the order."""
     enrollment_revoke_for_order(order=order)
     memberships_end_for_refunded_order(order=order)
+    instalment_plans_end_for_refunded_order(order=order)
     withhold = refund_card_withhold_cents(
         order=order, refunded_cents=order.refunded_cents, spent_cents=spent_cents
     )

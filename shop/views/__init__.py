@@ -13,6 +13,7 @@ from shop.views.gift_cards import (
     gift_card_shop,
     gift_card_unapply,
 )
+from shop.views.instalments import cart_instalments, instalment_account
 from shop.views.memberships import (
     cart_add_membership,
     cart_remove_membership,
@@ -33,6 +34,7 @@ __all__ = [
     "cart",
     "cart_add",
     "cart_add_membership",
+    "cart_instalments",
     "cart_remove",
     "cart_remove_membership",
     "cart_summary_json",
@@ -47,6 +49,7 @@ __all__ = [
     "gift_card_list",
     "gift_card_shop",
     "gift_card_unapply",
+    "instalment_account",
     "membership_account",
     "membership_plans",
     "order_detail",

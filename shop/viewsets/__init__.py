@@ -14,6 +14,7 @@ from shop.viewsets.gift_cards import (
     GiftCardLiabilityView,
     GiftCardViewSet,
 )
+from shop.viewsets.instalments import InstalmentPlanViewSet
 from shop.viewsets.memberships import MembershipPlanViewSet, MembershipViewSet
 from shop.viewsets.orders import OrderViewSet, ViewOnlyPermissionPolicy
 from shop.viewsets.promotions import PromotionViewSet
@@ -26,6 +27,7 @@ __all__ = [
     "GiftCardIssueForm",
     "GiftCardLiabilityView",
     "GiftCardViewSet",
+    "InstalmentPlanViewSet",
     "MembershipPlanViewSet",
     "MembershipViewSet",
     "MoneyColumn",
@@ -48,4 +50,5 @@ class ShopViewSetGroup(ViewSetGroup):
         PromotionViewSet,
         MembershipPlanViewSet,
         MembershipViewSet,
+        InstalmentPlanViewSet,
     )

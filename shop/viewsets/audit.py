@@ -17,6 +17,7 @@ SHOP_LOG_ACTIONS = {
     "shop.order.refund": ("Refund order", "Refunded"),
     "shop.membership.clock": ("Advance membership clock", "Demo renewal"),
     "shop.membership.refund": ("Refund membership invoice", "Refunded, membership ended"),
+    "shop.instalment_plan.clock": ("Advance payment plan clock", "Demo instalment"),
 }
 
 

@@ -21,6 +21,7 @@ from shop.services import (
     cart_add_plan,
     cart_apply_coupon,
     cart_apply_gift_card,
+    cart_choose_instalments,
     cart_get_or_create,
     checkout_start,
     gift_card_issue,
@@ -181,3 +182,22 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = OrderLine
+
+
+def buy_in_instalments(user, course, *, coupon_code: str = "", approve: bool = True) -> Order:
+    """Check out `course` in its monthly instalments (maybe with a coupon) on the test
+    gateway, and pay or decline the first: the order as the customer's checkout leaves it."""
+    cart = cart_get_or_create(user=user, token=None)
+    cart_choose_instalments(cart=cart, course=course, user=user)
+    if coupon_code:
+        cart_apply_coupon(cart=cart, code=coupon_code, user=user)
+    order, payment = checkout_start(cart=cart, user=user, gateway=TestGateway())
+    if payment is not None:
+        order_apply_payment(
+            order=order,
+            payment=TestGateway().settle_test_payment(
+                reference=order.gateway_reference, amount_cents=order.total_cents, approve=approve
+            ),
+        )
+    order.refresh_from_db()
+    return order

@@ -8,6 +8,10 @@ more value than they paid for plus what the store intends to give:
         +  promotion rewards earned by real money and past their refund window
     ≥  list price of every active enrollment  +  every spendable gift-card balance
 
+A course bought in instalments counts, while its plan is being paid, only what has been
+paid of it (the rest is credit the store extends on purpose); once paid in full, its list
+price; an ended plan's access must be gone.
+
 Beside it, after every step: no balance below zero, each card's balance equals its ledger,
 coupon uses within their limits, an order fulfilled at most once, and no reward card ever
 paid for a gift card. Example counts come from the Hypothesis profile (tests/conftest.py).
@@ -38,25 +42,32 @@ from shop.models import (
     CouponRedemption,
     GiftCard,
     GiftCardTransaction,
+    InstalmentPayment,
+    InstalmentPlan,
     Membership,
     MembershipInvoice,
     Order,
     OrderGiftCard,
 )
 from shop.payments import get_gateway
-from shop.payments.base import PaymentState
+from shop.payments.base import InvoiceState, PaymentState
 from shop.services import (
     cart_add_course,
     cart_add_gift_card,
     cart_add_plan,
     cart_apply_coupon,
     cart_apply_gift_card,
+    cart_choose_instalments,
     cart_get_or_create,
     cart_remove_coupon,
     cart_remove_course,
     cart_remove_gift_card_line,
+    cart_remove_plan,
     checkout_start,
     gift_card_claim,
+    instalment_apply_invoice,
+    instalment_plan_demo_charge,
+    instalment_plans_end_overdue,
     membership_demo_renew,
     membership_set_cancel_at_period_end,
     order_apply_payment,
@@ -81,8 +92,20 @@ class World:
 
     def __init__(self, course_index):
         self.courses = [
-            CoursePageFactory(parent=course_index, title="The Balance Gym", price_cents=14900),
-            CoursePageFactory(parent=course_index, title="Pain-Free Posture", price_cents=9900),
+            CoursePageFactory(
+                parent=course_index,
+                title="The Balance Gym",
+                price_cents=14900,
+                instalment_count=3,
+                instalment_cents=5500,
+            ),
+            CoursePageFactory(
+                parent=course_index,
+                title="Pain-Free Posture",
+                price_cents=9900,
+                instalment_count=2,
+                instalment_cents=4950,
+            ),
         ]
         # A reward worth more than the cheaper course: the coach's own worst case.
         self.promotion = PromotionFactory(
@@ -215,6 +238,75 @@ class StoreMachine(RuleBasedStateMachine):
         with contextlib.suppress(ShopError):
             membership_set_cancel_at_period_end(membership=membership, cancel=cancel)
 
+    @rule(
+        who=st.integers(0, 1),
+        which=st.integers(0, 1),
+        coupon=st.sampled_from([None, 0, 1]),
+        alone=st.booleans(),
+        then=st.sampled_from(["stay", "checkout", "pay"]),
+    )
+    def buy_in_instalments(self, who, which, coupon, alone, then):
+        """A course chosen to be paid in instalments (maybe beside other items, which checkout
+        refuses, or with a coupon, which a plan refuses), maybe straight on to payment."""
+        user, cart = self.world.users[who], self._cart(who)
+        if alone:
+            cart.lines.exclude(course=self.world.courses[which]).delete()
+            cart.gift_card_lines.all().delete()
+            cart_remove_plan(cart=cart)
+            cart_remove_coupon(cart=cart)
+        with contextlib.suppress(ShopError):
+            cart_choose_instalments(cart=cart, course=self.world.courses[which], user=user)
+        if coupon is not None:
+            with contextlib.suppress(ShopError):
+                cart_apply_coupon(cart=cart, code=self.world.coupons[coupon].code, user=user)
+        if then != "stay":
+            self.checkout(who)
+        if then == "pay" and self.order_ids:
+            self.payment_succeeds(0)
+
+    @precondition(lambda self: InstalmentPlan.objects.exists())
+    @rule(index=st.integers(0, 3), outcomes=st.lists(st.booleans(), min_size=1, max_size=3))
+    def instalments_fall_due(self, index, outcomes):
+        """The demo clock: a plan's next instalments are charged now, each paid or declined
+        (a plan that ended or is paid in full is charged nothing)."""
+        ids = list(InstalmentPlan.objects.order_by("-pk").values_list("pk", flat=True))
+        plan = InstalmentPlan.objects.get(pk=ids[index % len(ids)])
+        for approve in outcomes:
+            with TestCase.captureOnCommitCallbacks(execute=True), contextlib.suppress(ShopError):
+                instalment_plan_demo_charge(plan=plan, approve=approve)
+
+    @precondition(lambda self: InstalmentPlan.objects.exists())
+    @rule(index=st.integers(0, 3), repeat=st.booleans())
+    def provider_reports_a_paid_instalment(self, index, repeat):
+        """The provider reports a paid instalment — again (a redelivery counts once), or
+        one that still arrives for a plan that ended or is paid in full (refunded)."""
+        ids = list(InstalmentPlan.objects.order_by("-pk").values_list("pk", flat=True))
+        plan = InstalmentPlan.objects.get(pk=ids[index % len(ids)])
+        earlier = plan.payments.filter(status=InstalmentPayment.Status.PAID).last()
+        reference = (
+            earlier.gateway_reference
+            if repeat and earlier
+            else f"late-{plan.pk}-{plan.payments.count()}"
+        )
+        invoice = InvoiceState(
+            reference=reference,
+            subscription="",
+            customer="",
+            status="paid",
+            amount_cents=plan.instalment_cents,
+            period_start=timezone.now(),
+            period_end=timezone.now() + timedelta(days=30),
+            paid_at=timezone.now(),
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            instalment_apply_invoice(plan=plan, invoice=invoice)
+
+    @precondition(lambda self: InstalmentPlan.objects.exists())
+    @rule()
+    def grace_periods_run_out(self):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            instalment_plans_end_overdue(now=timezone.now() + timedelta(days=60))
+
     @rule(who=st.integers(0, 1), change=st.sampled_from(["course", "coupon", "gift cards"]))
     def change_cart(self, who, change):
         """Take something out again: the pending order of the old cart is superseded."""
@@ -307,12 +399,14 @@ class StoreMachine(RuleBasedStateMachine):
             return
         before = order.refunded_cents
         try:
-            order_refund(
-                order=order,
-                amount_cents=order.total_cents // share if partial else None,
-                reason="goodwill" if partial else "requested",
-                gateway=self.gateway,
-            )
+            # What runs after commit runs too: a payment plan's later instalments refunded.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                order_refund(
+                    order=order,
+                    amount_cents=order.total_cents // share if partial else None,
+                    reason="goodwill" if partial else "requested",
+                    gateway=self.gateway,
+                )
         except ShopError:
             return
         order.refresh_from_db()
@@ -422,6 +516,33 @@ class StoreMachine(RuleBasedStateMachine):
                 assert invoice.paid_at is None
 
     @invariant()
+    def instalment_access_and_money_agree(self):
+        """A plan gives access only after its first payment, counts at most N payments, and
+        each paid one once; paid in full means N paid; an ended plan's access is gone; a
+        refunded order ended its plan; no instalment is refunded beyond what it took."""
+        for plan in InstalmentPlan.objects.select_related("order"):
+            paid = plan.payments.filter(status=InstalmentPayment.Status.PAID)
+            assert plan.paid_count <= plan.instalment_count
+            assert plan.paid_count <= paid.count()
+            access = Enrollment.objects.filter(order=plan.order, revoked_at__isnull=True)
+            if plan.status == InstalmentPlan.Status.COMPLETED:
+                assert plan.paid_count == plan.instalment_count
+                assert plan.total_cents >= plan.price_cents
+            if plan.status in (InstalmentPlan.Status.CANCELED, InstalmentPlan.Status.INCOMPLETE):
+                assert not access.exists(), plan
+            if access.exists():
+                assert plan.order.status in FULFILLED and plan.paid_count >= 1
+            if plan.order.status == Order.Status.REFUNDED:
+                assert plan.status in (
+                    InstalmentPlan.Status.CANCELED,
+                    InstalmentPlan.Status.INCOMPLETE,
+                )
+        for payment in InstalmentPayment.objects.all():
+            assert payment.refunded_cents <= payment.amount_cents
+            if payment.status != InstalmentPayment.Status.PAID:
+                assert payment.paid_at is None
+
+    @invariant()
     def no_reward_card_pays_for_a_gift_card(self):
         assert not OrderGiftCard.objects.filter(
             card__source=GiftCard.Source.PROMOTION,
@@ -451,8 +572,25 @@ class StoreMachine(RuleBasedStateMachine):
                 continue
             intended += reward.initial_cents if self._earned_by_real_money(order) else 0
 
+        # Instalments after the first (the order's payment, in `charged`) are cash too.
+        later = InstalmentPayment.objects.filter(status=InstalmentPayment.Status.PAID).exclude(
+            gateway_reference__startswith="order-"
+        )
+        cash += sum(payment.amount_cents - payment.refunded_cents for payment in later)
+        plans = {plan.order_id: plan for plan in InstalmentPlan.objects.all()}
         courses = Enrollment.objects.filter(revoked_at__isnull=True).select_related("course")
-        held = sum(enrollment.course.price_cents for enrollment in courses)
+        held = 0
+        for enrollment in courses:
+            plan = plans.get(enrollment.order_id)
+            if plan is not None and plan.status in InstalmentPlan.RUNNING:
+                # Being paid: access on credit the store intends, worth what was paid so far.
+                paid_so_far = sum(
+                    p.amount_cents - p.refunded_cents
+                    for p in plan.payments.filter(status=InstalmentPayment.Status.PAID)
+                )
+                held += min(enrollment.course.price_cents, paid_so_far)
+            else:
+                held += enrollment.course.price_cents
         held += (
             GiftCard.objects.filter(is_active=True)
             .filter(Q(pending_until__isnull=True) | Q(pending_until__lte=now))
