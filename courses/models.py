@@ -260,6 +260,9 @@ class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin,
         outline = course_outline(user=request.user, course=self, curriculum=sales.curriculum)
         context["outline"] = outline
         context["progress"] = outline.progress if outline.is_enrolled else None
+        # The course index's URL without reading the parent page: Wagtail makes a page's
+        # URL as its parent's plus its own slug.
+        context["course_index_url"] = (self.url or "").removesuffix(f"{self.slug}/")
         return context
 
 
