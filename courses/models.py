@@ -311,6 +311,9 @@ class CoursePage(KnownRestrictionsMixin, PersonalForSignedInMixin, SeoHeadMixin,
             from certificates.selectors import renewal_retake_is_due
 
             context["renewal_due"] = renewal_retake_is_due(user=request.user, course=self)
+        # The course index's URL without reading the parent page: Wagtail makes a page's
+        # URL as its parent's plus its own slug.
+        context["course_index_url"] = (self.url or "").removesuffix(f"{self.slug}/")
         return context
 
 

@@ -48,6 +48,8 @@ PAGES = {
     "find a trainer": lambda: "/find-a-trainer/?q=60601",
     "trainer profile": _trainer_url,
     "search": lambda: "/search/?q=back",
+    "course": lambda: "/courses/the-balance-gym/",
+    "course index": lambda: "/courses/",
 }
 
 
