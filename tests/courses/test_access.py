@@ -1,12 +1,13 @@
 """Who may see a lesson and its files: checked on every request."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from courses.models import Enrollment
+from courses.selectors import CourseAccess
 from tests.courses.factories import LessonPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,35 @@ def test_editors_see_paid_lessons_and_their_files_without_buying(
     client.force_login(editor)
     assert client.get(paid_lesson.url).status_code == 200
     assert client.get(worksheet.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("how", "is_editor"),
+    [
+        ("customer", False),
+        ("Editors group", True),
+        ("own permission", True),
+        ("superuser", True),
+        ("inactive, own permission", False),
+    ],
+)
+def test_the_editor_check_gives_what_has_perm_gives_in_one_query(
+    how, is_editor, django_user_model, django_assert_max_num_queries
+):
+    user = django_user_model.objects.create_user(email="who@example.com", password="x-pass-123")
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    if how == "Editors group":
+        user.groups.add(Group.objects.get(name="Editors"))
+    elif how.endswith("own permission"):
+        user.user_permissions.add(access_admin)
+        user.is_active = not how.startswith("inactive")
+    elif how == "superuser":
+        user.is_superuser = True
+    user.save()
+    user = django_user_model.objects.get(pk=user.pk)
+    access = CourseAccess(user=user, granted_at=None, modules=[], quizzes=[], now=timezone.now())
+    with django_assert_max_num_queries(1):
+        assert access.is_editor is is_editor
+    assert user.has_perm("wagtailadmin.access_admin") is is_editor
