@@ -154,14 +154,29 @@ class CertificationGrant(models.Model):
     def is_valid(self) -> bool:
         return self.status_at() == Status.VALID
 
+    @property
+    def renewal_opens_at(self) -> datetime:
+        return self.expires_at - RENEWAL_OPENS_BEFORE
+
+    @property
+    def renewal_closes_at(self) -> datetime:
+        return self.expires_at + RENEWAL_GRACE
+
     def renewal_is_open(self, now: datetime | None = None) -> bool:
         """Whether a renewal taken now would count: not revoked, and from RENEWAL_OPENS_BEFORE
         its expiry until RENEWAL_GRACE after it."""
         now = now or timezone.now()
-        return (
-            self.revoked_at is None
-            and self.expires_at - RENEWAL_OPENS_BEFORE <= now <= self.expires_at + RENEWAL_GRACE
-        )
+        return self.revoked_at is None and self.renewal_opens_at <= now <= self.renewal_closes_at
+
+    def renewal_state(self, now: datetime | None = None) -> str:
+        """What My certificates offers: "open" (renew now), "not_yet" (opens on
+        `renewal_opens_at`), "closed" (past the grace) or "" (revoked)."""
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return ""
+        if now < self.renewal_opens_at:
+            return "not_yet"
+        return "open" if now <= self.renewal_closes_at else "closed"
 
 
 class CertificationRenewal(models.Model):

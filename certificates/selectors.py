@@ -48,7 +48,9 @@ def user_certificates(*, user: AbstractBaseUser) -> list[Certificate]:
 def user_certification_grants(*, user: AbstractBaseUser) -> list[CertificationGrant]:
     """Every certification the user was granted, whatever its state, newest first."""
     return list(
-        user.certification_grants.select_related("certification").order_by("-granted_at", "-pk")
+        user.certification_grants.select_related("certification__renewal_course").order_by(
+            "-granted_at", "-pk"
+        )
     )
 
 

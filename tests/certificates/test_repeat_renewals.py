@@ -148,3 +148,47 @@ def test_the_course_page_offers_no_renewal_before_it_is_due(
     client.force_login(learner)
     html = client.get(renewal_course.url).content.decode()
     assert "data-renewal" not in html and "Renew: add to cart" not in html
+
+
+def _renewal_offer(client, learner) -> str:
+    client.force_login(learner)
+    html = client.get(reverse("certificates:account")).content.decode()
+    return html
+
+
+def test_my_certificates_says_when_the_renewal_opens_before_the_window(
+    client, certified, learner, renewal_course
+):
+    grant = CertificationGrant.objects.get(user=learner)
+    html = _renewal_offer(client, learner)
+    assert 'data-renewal="not_yet"' in html
+    assert f"Renewal opens {grant.renewal_opens_at:%-d %B %Y}" in html
+    assert renewal_course.url not in html
+
+
+def test_my_certificates_links_the_renewal_course_inside_the_window(
+    client, renewed_once, learner, renewal_course
+):
+    html = _renewal_offer(client, learner)
+    assert f'href="{renewal_course.url}" data-renewal="open"' in html
+    assert "Renewal opens" not in html
+
+
+def test_my_certificates_offers_no_renewal_past_the_grace(
+    client, certified, learner, renewal_course
+):
+    grant = CertificationGrant.objects.get(user=learner)
+    _age(learner, (grant.renewal_closes_at - grant.granted_at).days + 1)
+    grant.refresh_from_db()
+    html = _renewal_offer(client, learner)
+    assert 'data-renewal="closed"' in html
+    assert f"Renewal closed {grant.renewal_closes_at:%-d %B %Y}" in html
+    assert renewal_course.url not in html
+
+
+def test_my_certificates_offers_no_renewal_of_a_revoked_certification(
+    client, certified, learner, renewal_course
+):
+    order_refund(order=certified, amount_cents=None, reason="asked", gateway=TestGateway())
+    html = _renewal_offer(client, learner)
+    assert "data-renewal=" not in html
