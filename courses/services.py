@@ -5,8 +5,10 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from certificates.models import Certificate
 from certificates.selectors import renewal_retake_is_due
 from certificates.services import (
     certificate_issue_if_complete,
@@ -86,19 +88,68 @@ def _enrollment_retake(*, enrollment: Enrollment, order: "Order") -> None:
 
 def enrollment_revoke_for_order(*, order: "Order") -> int:
     """Revoke every still-active enrollment `order` granted, and the certificates (and the
-    certifications) earned under it; returns how many enrollments. Idempotent."""
+    certifications) earned under it; returns how many enrollments. Idempotent.
+
+    An enrollment that `order` took over for a renewal retake (`_enrollment_retake`) is not
+    revoked while an earlier take of the course stands (its certificate is not revoked): it
+    goes back to that take's order, as the customer paid for the course there too. Only this
+    take's certificate is revoked."""
+    revoked = 0
     with transaction.atomic():
-        revoked = enrollments_active_for_order(order=order).update(revoked_at=timezone.now())
+        for enrollment in enrollments_active_for_order(order=order).select_for_update():
+            earlier = _earlier_take_orders(enrollment=enrollment, order=order)
+            still_mine = Enrollment.objects.filter(
+                pk=enrollment.pk, order=order, revoked_at__isnull=True
+            )
+            if earlier:
+                still_mine.update(order_id=earlier[0])
+            else:
+                revoked += still_mine.update(revoked_at=timezone.now())
         certificates_revoke_for_order(order=order)
     return revoked
 
 
+def _earlier_take_orders(*, enrollment: Enrollment, order: "Order") -> list[int | None]:
+    """The order (None for one given without an order) of the latest take of the enrollment's
+    course, other than `order`'s, whose certificate still stands; an empty list if none."""
+    return list(
+        Certificate.objects.filter(
+            user_id=enrollment.user_id, course_id=enrollment.course_id, revoked_at__isnull=True
+        )
+        .exclude(order_id=order.pk)
+        .order_by("-issued_at", "-pk")
+        .values_list("order_id", flat=True)[:1]
+    )
+
+
 def enrollment_restore_for_order(*, order: "Order") -> int:
     """Give back the access `order` granted and a dispute suspended, with its certificates;
-    returns how many enrollments."""
+    returns how many enrollments. A renewal retake handed back to an earlier take while
+    `order` was suspended (see enrollment_revoke_for_order) returns to `order`: the
+    enrollment sits at an earlier order, whose take was finished before `order` was placed,
+    but was granted after that."""
     with transaction.atomic():
         restored = Enrollment.objects.filter(order=order, revoked_at__isnull=False).update(
             revoked_at=None
+        )
+        courses = order.lines.filter(course__isnull=False).values("course_id")
+        earlier_take_was_done = Certificate.objects.filter(
+            user_id=OuterRef("user_id"),
+            course_id=OuterRef("course_id"),
+            order_id=OuterRef("order_id"),
+            revoked_at__isnull=True,
+            issued_at__lt=order.created_at,
+        )
+        restored += (
+            Enrollment.objects.filter(
+                user_id=order.user_id,
+                course_id__in=courses,
+                revoked_at__isnull=True,
+                granted_at__gte=order.created_at,
+                order_id__lt=order.pk,
+            )
+            .filter(Exists(earlier_take_was_done))
+            .update(order=order)
         )
         certificates_restore_for_order(order=order)
     return restored

@@ -16,7 +16,9 @@ from courses.services import enrollment_grant
 from shop.exceptions import CourseAlreadyOwned
 from shop.payments.local import TestGateway
 from shop.services import cart_add_course, cart_get_or_create, order_refund
+from shop.services.refunds import order_dispute_close, order_dispute_open
 from tests.certificates.conftest import buy, complete
+from tests.shop.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +111,58 @@ def test_refunding_the_second_take_takes_back_only_the_second_renewal(
     first = Certificate.objects.get(order=renewed_once)
     assert first.revoked_at is None
     assert Certificate.objects.get(order=second).revoked_at is not None
-    assert not Enrollment.objects.get(user=learner, course=renewal_course).is_active
+    # The course itself was bought with the first take too: access goes back to that order.
+    enrollment = Enrollment.objects.get(user=learner, course=renewal_course)
+    assert enrollment.is_active and enrollment.order == renewed_once
+
+
+def test_refunding_both_takes_in_either_order_ends_the_access(
+    renewed_once, learner, renewal_course
+):
+    second = buy(learner, renewal_course)
+    order_refund(order=renewed_once, amount_cents=None, reason="asked", gateway=TestGateway())
+    enrollment = Enrollment.objects.get(user=learner, course=renewal_course)
+    assert enrollment.is_active and enrollment.order == second
+
+    order_refund(order=second, amount_cents=None, reason="asked", gateway=TestGateway())
+    enrollment.refresh_from_db()
+    assert not enrollment.is_active
+
+
+def test_a_dispute_on_the_second_take_suspends_only_it_and_a_won_dispute_gives_it_back(
+    renewed_once, learner, renewal_course
+):
+    second = buy(learner, renewal_course)
+    complete(learner, renewal_course)
+    lessons = LessonCompletion.objects.filter(user=learner).count()
+
+    assert order_dispute_open(order=second)
+    enrollment = Enrollment.objects.get(user=learner, course=renewal_course)
+    assert enrollment.is_active and enrollment.order == renewed_once
+    assert Certificate.objects.get(order=second).revoked_at is not None
+
+    assert order_dispute_close(order=second, lost=False)
+    enrollment.refresh_from_db()
+    assert enrollment.is_active and enrollment.order == second
+    assert Certificate.objects.get(order=second).revoked_at is None
+    assert LessonCompletion.objects.filter(user=learner).count() == lessons
+
+
+def test_a_won_dispute_takes_no_enrollment_the_order_never_held(learner, renewal_course):
+    """Two orders for one course, the earlier fulfilled and completed after the later was
+    placed: the later one's dispute, won, leaves the enrollment with the earlier order."""
+    first, duplicate = (
+        OrderLineFactory(order=OrderFactory(user=learner), course=renewal_course).order
+        for _ in range(2)
+    )
+    enrollment_grant(user=learner, course=renewal_course, order=first)
+    complete(learner, renewal_course)
+    enrollment_grant(user=learner, course=renewal_course, order=duplicate)
+
+    assert order_dispute_open(order=duplicate)
+    assert Enrollment.objects.get(user=learner, course=renewal_course).order == first
+    assert order_dispute_close(order=duplicate, lost=False)
+    assert Enrollment.objects.get(user=learner, course=renewal_course).order == first
 
 
 def test_fulfilling_the_second_take_again_clears_nothing_twice(
