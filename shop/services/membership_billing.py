@@ -230,86 +230,116 @@ def membership_last_invoice(*, membership: Membership) -> MembershipInvoice | No
     return membership.invoices.order_by("-period_start", "-pk").first()
 
 
+def membership_invoice_refundable_cents(*, invoice: MembershipInvoice) -> int:
+    """What a refund of the invoice still returns, in cents (never negative): what it
+    charged less what was refunded already — on the invoice (a provider's partial refund,
+    `charge.refunded`) or, for the checkout order's payment, on the order."""
+    refunded = invoice.refunded_cents
+    order = _order_paid_by(invoice)
+    if order is not None:
+        refunded = max(refunded, order.refunded_cents)
+    return max(invoice.amount_cents - refunded, 0)
+
+
 def membership_invoice_check_refundable(*, invoice: MembershipInvoice) -> None:
     """Raise RefundRefused (the shop manager's sentence) unless the invoice is the
-    membership's last, paid, not yet refunded and charged money."""
-    if invoice.refunded_at is not None:
-        raise RefundRefused("This invoice has already been refunded.")
+    membership's last, paid, charged money and has some of it left to refund."""
     if invoice.status != MembershipInvoice.Status.PAID:
         raise RefundRefused(
             f"This invoice is {invoice.get_status_display().lower()}: nothing was paid to refund."
         )
     if not invoice.amount_cents:
         raise RefundRefused("This invoice charged nothing: there is nothing to refund.")
+    if not membership_invoice_refundable_cents(invoice=invoice):
+        raise RefundRefused("This invoice has already been refunded.")
     if membership_last_invoice(membership=invoice.membership) != invoice:
         raise RefundRefused("Only the membership's last invoice can be refunded.")
 
 
-def _order_paid_by(invoice: MembershipInvoice) -> Order | None:
-    """The checkout order whose payment this invoice is (the membership's first), if any."""
+def _order_paid_by(invoice: MembershipInvoice, *, payment_reference: str = "") -> Order | None:
+    """The checkout order whose payment this invoice is (the membership's first), if any.
+    `payment_reference` is the invoice's payment when the provider's event left it out."""
     order = invoice.membership.order
     if order is None:
         return None
     if invoice.gateway_reference == f"order-{order.number}":
         return order
-    if order.gateway_reference and invoice.payment_reference == order.gateway_reference:
+    payment = invoice.payment_reference or payment_reference
+    if order.gateway_reference and payment == order.gateway_reference:
         return order
     return None
 
 
 def membership_refund_last_invoice(
     *, invoice: MembershipInvoice, gateway: PaymentGateway, now: datetime | None = None
-) -> bool:
-    """Refund the membership's last invoice in full and end the membership now (access with
-    it; the subscription is canceled at the provider, no proration). Returns True when this
-    call recorded the refund.
+) -> int:
+    """Refund what is left of the membership's last invoice and end the membership now
+    (access with it; the subscription is canceled at the provider, no proration). Returns
+    the cents this call had the gateway give back.
 
-    The provider refunds with one key per invoice, so a second click or a concurrent one is
-    one refund there; here the invoice's conditional UPDATE (`refunded_at` unset) records it
-    once, and the later `charge.refunded` event finds it recorded. When the invoice paid the
-    checkout order, the order is recorded as refunded too (what the order's refund takes
-    back). Raises RefundRefused (changing nothing) when `membership_invoice_check_refundable`
-    refuses, GatewayError when the provider refuses or fails (nothing recorded).
+    On a provider the subscription is ended first, then the payment refunded: a refund the
+    provider made is never reported as not made because the cancel after it failed, and a
+    refund that fails after the cancel can be asked again (a canceled membership's last
+    invoice stays refundable). The provider refunds with one key per invoice and amount, so
+    a second click or a concurrent one is one refund there; here the invoice's conditional
+    UPDATE records it once, whether our call or the provider's `charge.refunded` comes
+    first. When the invoice paid the checkout order, the order is refunded in full too
+    (what the order's refund takes back). Raises RefundRefused (changing nothing) when
+    `membership_invoice_check_refundable` refuses, GatewayError when the provider refuses or
+    fails (nothing refunded; the message says whether the subscription was ended).
     """
     now = now or timezone.now()
     invoice.refresh_from_db()
     membership = invoice.membership
     membership_invoice_check_refundable(invoice=invoice)
-    order = _order_paid_by(invoice)
+    amount = membership_invoice_refundable_cents(invoice=invoice)
     key = f"membership-invoice-{invoice.pk}-refund"
+    if amount != invoice.amount_cents:  # the rest of a partial refund made at the provider
+        key = f"{key}-rest-{amount}"
     if membership.gateway_subscription:
         if not gateway.subscribes_at_provider:
             raise RefundRefused("This membership is billed by a payment provider not set up here.")
-        if invoice.payment_reference:
-            gateway.refund_payment(
-                reference=invoice.payment_reference,
-                amount_cents=invoice.amount_cents,
-                idempotency_key=key,
-            )
-        else:
-            gateway.refund_subscription_invoice(
-                reference=invoice.gateway_reference,
-                amount_cents=invoice.amount_cents,
-                idempotency_key=key,
-            )
         gateway.end_subscription(reference=membership.gateway_subscription)
+        membership_cancel(membership=membership, at=now)
+        try:
+            if invoice.payment_reference:
+                refund = gateway.refund_payment(
+                    reference=invoice.payment_reference, amount_cents=amount, idempotency_key=key
+                )
+            else:
+                refund = gateway.refund_subscription_invoice(
+                    reference=invoice.gateway_reference, amount_cents=amount, idempotency_key=key
+                )
+        except GatewayError as exc:
+            raise GatewayError(
+                f"{exc} The subscription has been canceled and access has ended; "
+                "refund again to return the money."
+            ) from exc
     else:
         if not gateway.offers_test_payment_page:
             raise RefundRefused("This membership was billed by the test gateway, not set up here.")
-        gateway.refund_payment(
+        order = _order_paid_by(invoice)
+        refund = gateway.refund_payment(
             reference=order.gateway_reference if order else invoice.gateway_reference,
-            amount_cents=invoice.amount_cents,
+            amount_cents=amount,
             idempotency_key=key,
         )
+    order = _order_paid_by(invoice, payment_reference=refund.payment_reference)
     with transaction.atomic():
-        recorded = MembershipInvoice.objects.filter(pk=invoice.pk, refunded_at__isnull=True).update(
-            refunded_cents=F("amount_cents"), refunded_at=now
-        )
+        if membership.gateway_subscription and refund.payment_reference:
+            # An event of a newer API version names no payment: the refund found it.
+            MembershipInvoice.objects.filter(pk=invoice.pk, payment_reference="").update(
+                payment_reference=refund.payment_reference
+            )
+        MembershipInvoice.objects.filter(
+            pk=invoice.pk, refunded_cents__lt=F("amount_cents")
+        ).update(refunded_cents=F("amount_cents"), refunded_at=now)
         membership_cancel(membership=membership, at=now)
-        if order is not None and recorded:
-            order_record_refund(order=order, refunded_cents=invoice.amount_cents, full=True)
+        if order is not None:
+            # A repeat (or the order's own `charge.refunded` first) records nothing more.
+            order_record_refund(order=order, refunded_cents=order.total_cents, full=True)
     logger.info("Membership %s: invoice %s refunded, membership ended", membership.pk, invoice.pk)
-    return bool(recorded)
+    return amount
 
 
 def membership_record_invoice_refund(*, payment: PaymentState, at: datetime | None = None) -> bool:

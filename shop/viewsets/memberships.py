@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import ModelLogEntry
 
 from shop.exceptions import GatewayError, ShopError
 from shop.models import Membership, MembershipPlan
@@ -21,6 +23,7 @@ from shop.payments import get_gateway
 from shop.services import membership_demo_renew
 from shop.services.membership_billing import (
     membership_invoice_check_refundable,
+    membership_invoice_refundable_cents,
     membership_last_invoice,
     membership_refund_last_invoice,
 )
@@ -69,7 +72,7 @@ class MembershipInspectView(InspectView):
             and self.request.user.has_perm("shop.change_membership")
         )
         if _may_refund(self.request.user) and membership.invoices.filter(
-            status="paid", refunded_at__isnull=True, amount_cents__gt=0
+            status="paid", refunded_cents__lt=F("amount_cents")
         ):
             context["refund_url"] = reverse("membership:refund", args=[membership.pk])
         return context
@@ -102,17 +105,19 @@ class MembershipRefundView(WagtailAdminTemplateMixin, View):
 
     def render(self, *, changed=False):
         invoice = membership_last_invoice(membership=self.membership)
-        refusal = None
+        refusal, refundable_cents = None, 0
         if invoice is None:
             refusal = "This membership has no invoice."
         else:
             try:
                 membership_invoice_check_refundable(invoice=invoice)
+                refundable_cents = membership_invoice_refundable_cents(invoice=invoice)
             except ShopError as exc:
                 refusal = str(exc)
         context = self.get_context_data(
             membership=self.membership,
             invoice=invoice,
+            refundable_cents=refundable_cents,
             refusal=refusal,
             changed=changed,
             gateway_name=get_gateway().name,
@@ -127,23 +132,27 @@ class MembershipRefundView(WagtailAdminTemplateMixin, View):
         if invoice is None or request.POST.get("invoice") != str(invoice.pk):
             return self.render(changed=True)
         try:
-            recorded = membership_refund_last_invoice(invoice=invoice, gateway=get_gateway())
+            refunded = membership_refund_last_invoice(invoice=invoice, gateway=get_gateway())
         except ShopError as exc:
             messages.error(request, str(exc))
             return redirect("membership:inspect", self.membership.pk)
         except GatewayError as exc:
             messages.error(request, f"The payment provider failed; nothing was refunded: {exc}")
             return redirect("membership:inspect", self.membership.pk)
-        amount = format_money(invoice.amount_cents, settings.SITE_CURRENCY)
-        if recorded:
+        amount = format_money(refunded, settings.SITE_CURRENCY)
+        # One entry per invoice: a concurrent second click refunded nothing more, and the
+        # provider's `charge.refunded` recording the refund first does not hide who made it.
+        logged = ModelLogEntry.objects.filter(
+            action="shop.membership.refund",
+            object_id=str(self.membership.pk),
+            data__values__invoice=invoice.gateway_reference,
+        )
+        if not logged.exists():
             log_shop_action(
                 instance=self.membership,
                 action="shop.membership.refund",
                 user=request.user,
-                values={
-                    "refunded_cents": invoice.amount_cents,
-                    "invoice": invoice.gateway_reference,
-                },
+                values={"refunded_cents": refunded, "invoice": invoice.gateway_reference},
             )
         messages.success(request, f"{amount} refunded; the membership has ended.")
         return redirect("membership:inspect", self.membership.pk)

@@ -11,7 +11,9 @@ from wagtail.models import ModelLogEntry
 
 from courses.selectors import lesson_is_open_to
 from shop.models import Membership, MembershipInvoice, Order
+from shop.payments.local import TestGateway
 from shop.services import membership_demo_renew
+from shop.services.membership_billing import membership_switch_plan
 from tests.shop.billing_peer import stripe_membership
 from tests.shop.factories import MembershipPlanFactory, subscribe_and_pay
 
@@ -231,3 +233,176 @@ def test_a_stripe_renewal_refunded_at_stripe_is_recorded_from_charge_refunded_on
     after = _state(stripe_member)
     post(_charge_refunded("pi_renewal", 2900, event_id="evt_rr2"))
     assert _state(stripe_member) == after
+
+
+def _renewal(member, *, intent="pi_renewal", invoice_id="in_renewal"):
+    """A renewal invoice, paid, as Stripe's invoice.paid carries it."""
+    start = int(member.current_period_end.timestamp())
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "customer": member.gateway_customer,
+        "subscription": member.gateway_subscription,
+        "status": "paid",
+        "amount_paid": 2900,
+        "amount_due": 2900,
+        "lines": {"data": [{"period": {"start": start, "end": start + 30 * 86400}}]},
+        "status_transitions": {"paid_at": start},
+        "payment_intent": intent,
+    }
+
+
+def _event(event_type, obj, event_id):
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": event_type,
+            "created": 1_800_000_000,
+            "data": {"object": obj},
+        }
+    ).encode()
+
+
+def test_when_stripe_cannot_cancel_the_subscription_nothing_is_refunded_and_a_retry_refunds_once(
+    client, shop_manager, stripe_member, billing_peer
+):
+    invoice = stripe_member.invoices.get()
+    billing_peer.decline.add(f"/v1/subscriptions/{stripe_member.gateway_subscription}")
+    before = _state(stripe_member)
+    client.force_login(shop_manager)
+    page = _confirm(client, stripe_member, invoice).content.decode()
+    assert "The payment provider failed; nothing was refunded" in page
+    assert billing_peer.refunds() == []
+    assert _state(stripe_member) == before
+    billing_peer.decline.clear()
+    page = _confirm(client, stripe_member, invoice).content.decode()
+    assert "$29.00 refunded; the membership has ended." in page
+    assert len(billing_peer.refunds()) == 1
+    assert _state(stripe_member)[0] == Membership.Status.CANCELED
+
+
+def test_a_refund_declined_after_the_cancel_says_access_ended_and_a_retry_returns_the_money(
+    client, shop_manager, stripe_member, billing_peer, user, paid_lesson
+):
+    invoice = stripe_member.invoices.get()
+    billing_peer.decline.add("/v1/refunds")
+    client.force_login(shop_manager)
+    page = _confirm(client, stripe_member, invoice).content.decode()
+    assert "nothing was refunded" in page and "refund again to return the money" in page
+    invoice.refresh_from_db()
+    assert invoice.refunded_at is None and Order.objects.get().status == Order.Status.PAID
+    assert _state(stripe_member)[0] == Membership.Status.CANCELED
+    assert not lesson_is_open_to(user=user, lesson=paid_lesson)
+    assert not ModelLogEntry.objects.filter(action="shop.membership.refund").exists()
+    # The canceled membership's last invoice can still be refunded, once.
+    billing_peer.decline.clear()
+    billing_peer.requests.clear()  # the declined attempt returned nothing
+    _confirm(client, stripe_member, invoice)
+    invoice.refresh_from_db()
+    assert invoice.refunded_cents == 2900 and Order.objects.get().status == Order.Status.REFUNDED
+    assert len(billing_peer.refunds()) == 1
+    assert ModelLogEntry.objects.filter(action="shop.membership.refund").count() == 1
+
+
+def test_charge_refunded_arriving_before_our_record_refunds_once_and_the_manager_is_logged(
+    client, shop_manager, stripe_member, billing_peer, post, monkeypatch
+):
+    post(_event("invoice.paid", _renewal(stripe_member), "evt_renewal"))
+    billing_peer.objects["pi_renewal"] = {"id": "pi_renewal", "object": "payment_intent"}
+    renewal = stripe_member.invoices.get(gateway_reference="in_renewal")
+    refund = billing_peer._refund
+
+    def refund_then_stripe_reports_it(params):
+        answer = refund(params)
+        post(_charge_refunded("pi_renewal", 2900, event_id="evt_early_refund"))
+        return answer
+
+    monkeypatch.setattr(billing_peer, "_refund", refund_then_stripe_reports_it)
+    client.force_login(shop_manager)
+    page = _confirm(client, stripe_member, renewal).content.decode()
+    assert "$29.00 refunded; the membership has ended." in page
+    renewal.refresh_from_db()
+    assert renewal.refunded_cents == 2900
+    assert len(billing_peer.refunds()) == 1
+    assert Order.objects.get().status == Order.Status.PAID
+    entry = ModelLogEntry.objects.get(action="shop.membership.refund")
+    assert entry.user == shop_manager and entry.data["values"]["invoice"] == "in_renewal"
+
+
+def test_after_a_partial_refund_at_stripe_the_admin_refunds_what_is_left(
+    client, shop_manager, stripe_member, billing_peer, post
+):
+    post(_event("invoice.paid", _renewal(stripe_member), "evt_renewal"))
+    billing_peer.objects["pi_renewal"] = {"id": "pi_renewal", "object": "payment_intent"}
+    partial = json.loads(_charge_refunded("pi_renewal", 2900, event_id="evt_partial"))
+    partial["data"]["object"].update(amount_refunded=1000, refunded=False)
+    post(json.dumps(partial).encode())
+    renewal = stripe_member.invoices.get(gateway_reference="in_renewal")
+    assert renewal.refunded_cents == 1000
+    stripe_member.refresh_from_db()
+    assert stripe_member.status == Membership.Status.ACTIVE  # a partial refund keeps access
+    client.force_login(shop_manager)
+    assert "Confirm refund of $19.00" in client.get(_url(stripe_member)).content.decode()
+    page = _confirm(client, stripe_member, renewal).content.decode()
+    assert "$19.00 refunded; the membership has ended." in page
+    (made,) = billing_peer.refunds()
+    assert made["params"]["amount"] == "1900"
+    assert made["key"] == f"membership-invoice-{renewal.pk}-refund-rest-1900"
+    renewal.refresh_from_db()
+    assert renewal.refunded_cents == 2900
+    assert "already been refunded" in _confirm(client, stripe_member, renewal).content.decode()
+    assert len(billing_peer.refunds()) == 1
+
+
+def test_a_first_invoice_whose_event_named_no_payment_still_refunds_the_checkout_order(
+    client, user, plan, billing_peer, post, shop_manager
+):
+    # Webhook endpoints on newer Stripe API versions send invoices without `payment_intent`.
+    client.force_login(user)
+    client.post(reverse("shop:cart_add_plan"), {"plan": plan.pk})
+    client.post(reverse("shop:checkout"))
+    order = Order.objects.get()
+    paid = dict(billing_peer.pay(order.gateway_reference))
+    del paid["payment_intent"]
+    post(_event("invoice.paid", paid, "evt_first"))
+    member = Membership.objects.get()
+    invoice = member.invoices.get()
+    assert invoice.payment_reference == ""
+    client.force_login(shop_manager)
+    _confirm(client, member, invoice)
+    (made,) = billing_peer.refunds()
+    assert made["params"]["payment_intent"] == order.gateway_reference
+    invoice.refresh_from_db()
+    assert invoice.payment_reference == order.gateway_reference
+    assert Order.objects.get().status == Order.Status.REFUNDED
+
+
+def test_a_last_invoice_of_a_free_trial_charged_nothing_and_is_refused(client, shop_manager, user):
+    trial = MembershipPlanFactory(name="Trial", price_cents=2900, trial_days=7)
+    subscribe_and_pay(user, trial)
+    member = Membership.objects.get()
+    assert member.status == Membership.Status.TRIALING
+    before = _state(member)
+    client.force_login(shop_manager)
+    inspect = client.get(reverse("membership:inspect", args=[member.pk])).content.decode()
+    assert _url(member) not in inspect
+    page = _confirm(client, member, member.invoices.get()).content.decode()
+    assert "This invoice charged nothing: there is nothing to refund." in page
+    assert _state(member) == before
+
+
+def test_a_proration_that_charged_nothing_is_refused_and_the_membership_keeps_running(
+    client, shop_manager, member
+):
+    yearly = MembershipPlanFactory(name="Yearly", price_cents=29000, interval="year")
+    membership_switch_plan(membership=member, plan=yearly, gateway=TestGateway())
+    monthly = MembershipPlanFactory(name="Monthly again", price_cents=2900)
+    membership_switch_plan(membership=member, plan=monthly, gateway=TestGateway())
+    last = member.invoices.order_by("-period_start", "-pk").first()
+    assert last.amount_cents == 0  # the year's unused part pays the month, credit left over
+    before = _state(member)
+    client.force_login(shop_manager)
+    page = _confirm(client, member, last).content.decode()
+    assert "This invoice charged nothing" in page
+    assert _state(member) == before
