@@ -2,7 +2,6 @@ import os
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from wagtail.images.models import Image
 
 from courses.models import CoursePage
@@ -15,10 +14,6 @@ OPENING = "Today we’re going to talk about a very, very simple tool that you c
 CLOSING = "I highly recommend that you give it a shot."
 
 
-def seed():
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
 def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
@@ -27,12 +22,7 @@ def episode_403():
     return EpisodePage.objects.get(number=403)
 
 
-def test_seeding_twice_changes_nothing(seeded):
-    before = row_counts()
-
-    seed()
-
-    assert row_counts() == before
+# Seeding twice changes nothing: tests/website/test_seed_demo.py (one re-seed for the suite).
 
 
 def test_the_demo_has_episode_403_with_its_three_highlights(seeded):
@@ -61,8 +51,7 @@ def test_episode_403_carries_the_spoken_article_verbatim_with_the_trainer_call_t
     assert [kind for kind, _ in blocks].index("trainer_finder") == 1
 
 
-def test_episode_403_promotes_the_balance_gym_when_that_course_exists():
-    seed()
+def test_episode_403_promotes_the_balance_gym_when_that_course_exists(seeded):
     course = CoursePage.objects.get(slug="the-balance-gym")
 
     promos = [block.value for block in episode_403().body if block.block_type == "course_promo"]

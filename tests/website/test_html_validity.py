@@ -8,11 +8,9 @@ import json
 import os
 import shutil
 import subprocess
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from courses.models import LessonPage
 from trainers.models import Trainer
@@ -78,10 +76,9 @@ def assert_no_html_errors(checker: list[str], files: list[tuple[Path, str]]) -> 
     assert result.returncode == 0, result.stderr[-2000:]  # the checker ran and found nothing
 
 
-def test_the_key_public_pages_have_no_html_errors(client, settings, tmp_path):
+def test_the_key_public_pages_have_no_html_errors(demo_database, client, settings, tmp_path):
     checker = _checker()
     settings.DEBUG = False
-    call_command("seed_demo", stdout=StringIO())
     trainer = Trainer.objects.published().order_by("pk").first()
     article = ArticlePage.objects.live().order_by("path").first()
     category = article.categories.first()
