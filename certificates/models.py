@@ -165,8 +165,7 @@ class CertificationGrant(models.Model):
     def renewal_is_open(self, now: datetime | None = None) -> bool:
         """Whether a renewal taken now would count: not revoked, and from RENEWAL_OPENS_BEFORE
         its expiry until RENEWAL_GRACE after it."""
-        now = now or timezone.now()
-        return self.revoked_at is None and self.renewal_opens_at <= now <= self.renewal_closes_at
+        return self.renewal_state(now) == "open"
 
     def renewal_state(self, now: datetime | None = None) -> str:
         """What My certificates offers: "open" (renew now), "not_yet" (opens on

@@ -418,11 +418,66 @@ class Progress:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
+def course_accesses(
+    *, user: AbstractBaseUser, curricula_by_course: dict[int, Curriculum]
+) -> dict[int, CourseAccess]:
+    """Each course's CourseAccess for `user` (by course id), as `course_access` reads it for
+    one course, in three queries whatever their number: the enrollments, the memberships
+    granting them, and the quizzes of their lessons with whether `user` passed each."""
+    course_ids = list(curricula_by_course)
+    granted = dict(
+        Enrollment.objects.filter(user=user, course_id__in=course_ids, revoked_at__isnull=True)
+        .order_by("-granted_at")
+        .values_list("course_id", "granted_at")
+    )
+    if missing := [pk for pk in course_ids if pk not in granted]:
+        # A member is enrolled from the membership's start (drip counts from it).
+        rows = (
+            Membership.objects.filter(user=user)
+            .giving_access()
+            .filter(Q(plan__grants_all_courses=True) | Q(plan__courses__pk__in=missing))
+            .order_by("started_at")
+            .values_list("started_at", "plan__grants_all_courses", "plan__courses__pk")
+        )
+        for started_at, grants_all, course_id in rows:
+            for pk in missing if grants_all else [course_id]:
+                if pk in missing:
+                    granted.setdefault(pk, started_at)
+    lesson_course = {
+        lesson.pk: course_id
+        for course_id, curriculum in curricula_by_course.items()
+        for lesson in curriculum.lessons
+    }
+    quizzes: dict[int, list[Quiz]] = {pk: [] for pk in course_ids}
+    if any(pk in granted for pk in course_ids):
+        passed = Exists(QuizAttempt.objects.filter(quiz=OuterRef("pk"), user=user, is_passed=True))
+        for quiz in (
+            Quiz.objects.filter(lesson_id__in=lesson_course)
+            .annotate(module_id=F("lesson__module_id"), is_passed=passed)
+            .order_by("pk")
+        ):
+            quizzes[lesson_course[quiz.lesson_id]].append(quiz)
+    now = timezone.now()
+    return {
+        pk: CourseAccess(
+            user=user,
+            granted_at=granted.get(pk),
+            modules=curriculum.modules if pk in granted else [],
+            quizzes=quizzes[pk] if pk in granted else [],
+            now=now,
+        )
+        for pk, curriculum in curricula_by_course.items()
+    }
+
+
 def progress_by_course(
     *, user: AbstractBaseUser, courses: Iterable[CoursePage]
 ) -> dict[int, Progress]:
-    """How far the user is through each of `courses` (by id), in a fixed number of queries."""
+    """How far the user is through each of `courses` (by id), in a fixed number of queries.
+    The next lesson is the first one the learner may open now and has not done (drip release
+    and required quizzes count, as in the outline), else the first open one, else None."""
     by_course = curricula(courses=courses)
+    accesses = course_accesses(user=user, curricula_by_course=by_course)
     lesson_ids = [lesson.pk for c in by_course.values() for lesson in c.lessons]
     done = set(
         LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list(
@@ -432,13 +487,16 @@ def progress_by_course(
     result = {}
     for course_id, curriculum in by_course.items():
         lessons = curriculum.lessons
-        completed = [lesson for lesson in lessons if lesson.pk in done]
+        access = accesses[course_id]
+        open_lessons = [lesson for lesson in lessons if access.lesson_access(lesson).is_open]
         next_lesson = next(
-            (lesson for lesson in lessons if lesson.pk not in done),
-            lessons[0] if lessons else None,
+            (lesson for lesson in open_lessons if lesson.pk not in done),
+            open_lessons[0] if open_lessons else None,
         )
         result[course_id] = Progress(
-            completed=len(completed), total=len(lessons), next_lesson=next_lesson
+            completed=sum(1 for lesson in lessons if lesson.pk in done),
+            total=len(lessons),
+            next_lesson=next_lesson,
         )
     return result
 

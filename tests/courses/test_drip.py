@@ -253,3 +253,35 @@ def test_an_enrolled_editor_sees_the_drip_as_learners_do(clock, course, modules)
     enrollment_grant(user=editor, course=course, order=None)
     lesson = LessonPageFactory(parent=course, module=modules[1])
     assert not lesson_is_open_to(user=editor, lesson=lesson)
+
+
+def test_my_courses_continues_at_an_open_lesson_never_a_dripped_one(
+    clock, client, enrolled_user, course, modules
+):
+    start, week_two = modules
+    welcome = LessonPageFactory(parent=course, title="Welcome", module=start)
+    locked = LessonPageFactory(parent=course, title="Tandem walking", module=week_two)
+    LessonCompletion.objects.create(user=enrolled_user, lesson=welcome)
+    client.force_login(enrolled_user)
+    html = client.get(reverse("courses:library")).content.decode()
+    assert "Continue: Welcome" in html and f'href="{locked.url}"' not in html
+
+    clock.move(days=7)
+    html = client.get(reverse("courses:library")).content.decode()
+    assert f'href="{locked.url}"' in html and "Continue: Tandem walking" in html
+
+
+def test_my_courses_continues_before_a_required_quiz_not_after_it(client, enrolled_user, course):
+    start = ModuleFactory(course=course, title="Start", sort_order=0)
+    next_part = ModuleFactory(course=course, title="Next", sort_order=1)
+    quiz_lesson = LessonPageFactory(parent=course, title="Check-in", module=start)
+    later = LessonPageFactory(parent=course, title="Heel raises", module=next_part)
+    quiz = QuizFactory(lesson=quiz_lesson, is_required=True)
+    LessonCompletion.objects.create(user=enrolled_user, lesson=quiz_lesson)
+    client.force_login(enrolled_user)
+    assert f'href="{later.url}"' not in client.get(reverse("courses:library")).content.decode()
+
+    answers = {q.id: sorted(q.correct_ids) for q in quiz_questions(quiz=quiz)}
+    quiz_attempt_submit(user=enrolled_user, quiz=quiz, answers=answers, token=uuid.uuid4())
+    html = client.get(reverse("courses:library")).content.decode()
+    assert "Continue: Heel raises" in html
