@@ -90,9 +90,11 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
     with django_db_blocker.unblock():
         directory = tmp_path_factory.mktemp("snapshots")
-        snapshots = database.Snapshots(
-            directory, settings_for_tests(settings.STORAGES, directory / "demo-files")
-        )
+        # Seeded as every test runs: the tests' settings and SITE_URL (the demo's Wagtail Site
+        # follows SITE_URL, and so do the sitemap's and the feeds' links).
+        seed_settings = settings_for_tests(settings.STORAGES, directory / "demo-files")
+        seed_settings.update(SITE_URL=SITE_URL, WAGTAILADMIN_BASE_URL=SITE_URL)
+        snapshots = database.Snapshots(directory, seed_settings)
         snapshots.take(database.MIGRATED)
     _snapshots = snapshots
     yield
