@@ -362,14 +362,51 @@ def membership_refund_last_invoice(
     return amount
 
 
-def membership_record_invoice_refund(*, payment: PaymentState, at: datetime | None = None) -> bool:
+def _invoice_refunded_by(
+    payment: PaymentState, *, gateway: PaymentGateway | None
+) -> MembershipInvoice | None:
+    """The membership invoice a refunded payment paid: by the payment we stored for it, else
+    by the invoice the provider names on the payment (Stripe before 2025-03-31.basil), else
+    — a member's payment on a newer API version, whose invoice events named no payment —
+    by the invoice the provider maps the payment to (`invoice_for_payment`). A match found
+    the last two ways stores the payment on the invoice, so a later event needs no lookup."""
+    if not payment.reference and not payment.invoice:
+        return None
+    if payment.reference:
+        row = MembershipInvoice.objects.filter(payment_reference=payment.reference).first()
+        if row is not None:
+            return row
+    invoice = payment.invoice
+    if (
+        not invoice
+        and gateway is not None
+        and payment.customer
+        and Membership.objects.filter(gateway_customer=payment.customer).exists()
+    ):
+        invoice = gateway.invoice_for_payment(reference=payment.reference)
+    row = MembershipInvoice.objects.filter(gateway_reference=invoice).first() if invoice else None
+    if row is not None and payment.reference:
+        MembershipInvoice.objects.filter(pk=row.pk, payment_reference="").update(
+            payment_reference=payment.reference
+        )
+    return row
+
+
+def membership_record_invoice_refund(
+    *,
+    payment: PaymentState,
+    at: datetime | None = None,
+    gateway: PaymentGateway | None = None,
+) -> bool:
     """A provider's refund (`charge.refunded`) of a membership invoice that no order is paid
     by (a renewal or a plan change): record the refunded amount on the invoice (never less
-    than recorded) and, when in full, end the membership. True when an invoice matched."""
+    than recorded; the provider's `amount_refunded` is the running total, so a partial
+    refund and then the rest, or a repeat, are each counted once) and, when in full, end the
+    membership. The invoice is found as `_invoice_refunded_by` says (`gateway` asked only for
+    a known member's payment that names no invoice; a GatewayError then changes nothing, so
+    the provider's retry can match it). True when an invoice matched."""
     at = at or timezone.now()
-    if not payment.reference:
-        return False
-    invoice = MembershipInvoice.objects.filter(payment_reference=payment.reference).first()
+    invoice = _invoice_refunded_by(payment, gateway=gateway)
     if invoice is None:
         return False
     refunded = min(payment.amount_refunded_cents, invoice.amount_cents)
