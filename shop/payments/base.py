@@ -39,6 +39,10 @@ class PaymentState:
     # A SetupIntent standing in for the payment of a $0 first invoice (a free trial): the
     # browser confirms it with `confirmSetup`, saving the card; nothing is charged.
     is_setup: bool = False
+    # The provider's customer and, when the provider still names it on the payment (Stripe's
+    # Charge before API version 2025-03-31.basil), the invoice this payment paid.
+    customer: str = ""
+    invoice: str = ""
 
 
 @dataclass(frozen=True)
@@ -273,6 +277,11 @@ class PaymentGateway(ABC):
     def set_default_card(self, *, customer: str, subscription: str, payment_method: str) -> None:
         """Make the saved card the customer's and the subscription's default (repeatable)."""
         raise NotImplementedError(f"The {self.name} gateway saves no cards.")
+
+    def invoice_for_payment(self, *, reference: str) -> str:
+        """The provider's invoice that payment `reference` paid ("" if none), asked of the
+        provider; raises GatewayError when it cannot be asked."""
+        return ""
 
     def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
         """Try again to charge an open invoice with the default card (the same key charges it

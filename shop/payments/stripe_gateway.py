@@ -323,6 +323,25 @@ class StripeGateway(PaymentGateway):
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe refused the new card for {customer}: {exc}") from exc
 
+    def invoice_for_payment(self, *, reference: str) -> str:
+        """The invoice a PaymentIntent paid, from its InvoicePayment (`GET /v1/invoice_payments`
+        by payment intent): from API version 2025-03-31.basil on, neither the Charge nor the
+        Invoice names the other, and this mapping is what Stripe offers instead. A paid
+        InvoicePayment is preferred to an open or canceled attempt."""
+        try:
+            listed = self.client.v1.invoice_payments.list(
+                params={
+                    "payment": {"type": "payment_intent", "payment_intent": reference},
+                    "limit": 10,
+                }
+            ).to_dict()
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find the invoice of {reference}: {exc}") from exc
+        payments = listed.get("data") or []
+        payments.sort(key=lambda payment: payment.get("status") != "paid")
+        invoice = payments[0].get("invoice") if payments else ""
+        return (invoice.get("id", "") if isinstance(invoice, dict) else invoice) or ""
+
     def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
         """`Invoice.pay` with the (new) default card; a decline is a GatewayError."""
         try:
@@ -407,15 +426,23 @@ def refund_state_from_refund(refund: dict, *, payment_reference: str) -> RefundS
     )
 
 
+def _id(value: Any) -> str:
+    # An expandable field: an id, or the object when expanded.
+    return (value.get("id", "") if isinstance(value, dict) else value) or ""
+
+
 def payment_state_from_charge(charge: dict) -> PaymentState:
-    """A Charge (from `charge.refunded`) as the `PaymentState` of its PaymentIntent."""
+    """A Charge (from `charge.refunded`) as the `PaymentState` of its PaymentIntent. Its
+    `invoice` is there before API version 2025-03-31.basil only (see `invoice_for_payment`)."""
     return PaymentState(
-        reference=charge.get("payment_intent") or "",
+        reference=_id(charge.get("payment_intent")),
         status="succeeded",
         amount_cents=int(charge["amount"]),
         charge=charge["id"],
         amount_refunded_cents=int(charge.get("amount_refunded") or 0),
         order_number=(charge.get("metadata") or {}).get("order_number", ""),
+        customer=_id(charge.get("customer")),
+        invoice=_id(charge.get("invoice")),
     )
 
 

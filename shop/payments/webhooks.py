@@ -247,13 +247,15 @@ def payment_event_process(*, event: WebhookEvent) -> str:
     handler = HANDLERS.get(event.type)
     if handler is None:
         return "ignored"
-    # A renewal's or plan change's payment: its invoice, not an order, records the refund.
-    if (
-        order is None
-        and event.type == "charge.refunded"
-        and membership_record_invoice_refund(payment=event.payment, at=event.created)
-    ):
-        return "handled"
+    # A renewal's or plan change's payment: its invoice, not an order, records the refund
+    # (the gateway maps the payment to its invoice when the event does not say).
+    if order is None and event.type == "charge.refunded":
+        from shop.payments import get_gateway  # imported here, as in `_card_saved`
+
+        if membership_record_invoice_refund(
+            payment=event.payment, at=event.created, gateway=get_gateway()
+        ):
+            return "handled"
     if order is None:
         logger.warning("Payment event %s (%s) names no known order", event.id, event.type)
         return "unknown order"

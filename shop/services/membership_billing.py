@@ -226,8 +226,24 @@ def membership_switch_plan(
 
 
 def membership_last_invoice(*, membership: Membership) -> MembershipInvoice | None:
-    """The membership's latest invoice (the one a shop manager may refund), if any."""
-    return membership.invoices.order_by("-period_start", "-pk").first()
+    """The invoice a shop manager's "refund the last invoice" is for: the latest one, passing
+    over paid invoices that charged nothing (a plan switched down whose credit paid it, a
+    renewal the credit covered) — the last that took money, or was asked to (an open or
+    failed one, which is then refused). The latest invoice when none charged; None if none."""
+    invoices = membership.invoices.order_by("-period_start", "-pk")
+    charged = invoices.exclude(status=MembershipInvoice.Status.PAID, amount_cents=0)
+    return charged.first() or invoices.first()
+
+
+def membership_invoices_passed_over(*, invoice: MembershipInvoice) -> list[MembershipInvoice]:
+    """The membership's invoices after `invoice` (newest first): the ones that charged
+    nothing, which the refund of `invoice` leaves as they are."""
+    later: list[MembershipInvoice] = []
+    for row in invoice.membership.invoices.order_by("-period_start", "-pk"):
+        if row.pk == invoice.pk:
+            return later
+        later.append(row)
+    return []
 
 
 def membership_invoice_refundable_cents(*, invoice: MembershipInvoice) -> int:
@@ -243,7 +259,8 @@ def membership_invoice_refundable_cents(*, invoice: MembershipInvoice) -> int:
 
 def membership_invoice_check_refundable(*, invoice: MembershipInvoice) -> None:
     """Raise RefundRefused (the shop manager's sentence) unless the invoice is the
-    membership's last, paid, charged money and has some of it left to refund."""
+    membership's last that charged money (`membership_last_invoice`), paid, and has some of
+    it left to refund."""
     if invoice.status != MembershipInvoice.Status.PAID:
         raise RefundRefused(
             f"This invoice is {invoice.get_status_display().lower()}: nothing was paid to refund."
@@ -273,9 +290,10 @@ def _order_paid_by(invoice: MembershipInvoice, *, payment_reference: str = "") -
 def membership_refund_last_invoice(
     *, invoice: MembershipInvoice, gateway: PaymentGateway, now: datetime | None = None
 ) -> int:
-    """Refund what is left of the membership's last invoice and end the membership now
-    (access with it; the subscription is canceled at the provider, no proration). Returns
-    the cents this call had the gateway give back.
+    """Refund what is left of the membership's last invoice that charged money
+    (`membership_last_invoice`) and end the membership now (access with it; the subscription
+    is canceled at the provider, no proration; a plan change's unused credit lapses).
+    Returns the cents this call had the gateway give back.
 
     On a provider the subscription is ended first, then the payment refunded: a refund the
     provider made is never reported as not made because the cancel after it failed, and a
@@ -335,6 +353,8 @@ def membership_refund_last_invoice(
             pk=invoice.pk, refunded_cents__lt=F("amount_cents")
         ).update(refunded_cents=F("amount_cents"), refunded_at=now)
         membership_cancel(membership=membership, at=now)
+        # Credit left by a plan switched down was for renewals that no longer come.
+        Membership.objects.filter(pk=membership.pk).update(credit_cents=0)
         if order is not None:
             # A repeat (or the order's own `charge.refunded` first) records nothing more.
             order_record_refund(order=order, refunded_cents=order.total_cents, full=True)
@@ -342,14 +362,51 @@ def membership_refund_last_invoice(
     return amount
 
 
-def membership_record_invoice_refund(*, payment: PaymentState, at: datetime | None = None) -> bool:
+def _invoice_refunded_by(
+    payment: PaymentState, *, gateway: PaymentGateway | None
+) -> MembershipInvoice | None:
+    """The membership invoice a refunded payment paid: by the payment we stored for it, else
+    by the invoice the provider names on the payment (Stripe before 2025-03-31.basil), else
+    — a member's payment on a newer API version, whose invoice events named no payment —
+    by the invoice the provider maps the payment to (`invoice_for_payment`). A match found
+    the last two ways stores the payment on the invoice, so a later event needs no lookup."""
+    if not payment.reference and not payment.invoice:
+        return None
+    if payment.reference:
+        row = MembershipInvoice.objects.filter(payment_reference=payment.reference).first()
+        if row is not None:
+            return row
+    invoice = payment.invoice
+    if (
+        not invoice
+        and gateway is not None
+        and payment.customer
+        and Membership.objects.filter(gateway_customer=payment.customer).exists()
+    ):
+        invoice = gateway.invoice_for_payment(reference=payment.reference)
+    row = MembershipInvoice.objects.filter(gateway_reference=invoice).first() if invoice else None
+    if row is not None and payment.reference:
+        MembershipInvoice.objects.filter(pk=row.pk, payment_reference="").update(
+            payment_reference=payment.reference
+        )
+    return row
+
+
+def membership_record_invoice_refund(
+    *,
+    payment: PaymentState,
+    at: datetime | None = None,
+    gateway: PaymentGateway | None = None,
+) -> bool:
     """A provider's refund (`charge.refunded`) of a membership invoice that no order is paid
     by (a renewal or a plan change): record the refunded amount on the invoice (never less
-    than recorded) and, when in full, end the membership. True when an invoice matched."""
+    than recorded; the provider's `amount_refunded` is the running total, so a partial
+    refund and then the rest, or a repeat, are each counted once) and, when in full, end the
+    membership. The invoice is found as `_invoice_refunded_by` says (`gateway` asked only for
+    a known member's payment that names no invoice; a GatewayError then changes nothing, so
+    the provider's retry can match it). True when an invoice matched."""
     at = at or timezone.now()
-    if not payment.reference:
-        return False
-    invoice = MembershipInvoice.objects.filter(payment_reference=payment.reference).first()
+    invoice = _invoice_refunded_by(payment, gateway=gateway)
     if invoice is None:
         return False
     refunded = min(payment.amount_refunded_cents, invoice.amount_cents)

@@ -180,6 +180,13 @@ def stripe_webhook(request):
     except WebhookInvalid as exc:
         logger.warning("Rejected a Stripe webhook: %s", exc)
         return HttpResponseBadRequest("Invalid Stripe signature or payload.")
+    except GatewayError as exc:
+        # Handling it needed Stripe, which failed: nothing was recorded, so Stripe's retry
+        # of a non-2xx answer handles the event then.
+        logger.warning("A Stripe webhook waits for Stripe: %s", exc)
+        return HttpResponse(
+            "Stripe could not be reached; retry later.", status=503, content_type="text/plain"
+        )
     return HttpResponse(result, content_type="text/plain")
 
 

@@ -24,6 +24,7 @@ from shop.services import membership_demo_renew
 from shop.services.membership_billing import (
     membership_invoice_check_refundable,
     membership_invoice_refundable_cents,
+    membership_invoices_passed_over,
     membership_last_invoice,
     membership_refund_last_invoice,
 )
@@ -84,8 +85,10 @@ def _may_refund(user) -> bool:
 
 
 class MembershipRefundView(WagtailAdminTemplateMixin, View):
-    """Refund the membership's last invoice: a confirmation page saying what it does (money
-    back through the gateway, access ends now, the subscription is canceled), then the
+    """Refund the membership's last invoice that charged money: a confirmation page naming
+    the invoice and the amount (what is left after earlier refunds; later invoices that
+    charged nothing are listed as passed over) and what else it does (access ends now, the
+    subscription is canceled), then the
     refund. A POST naming an invoice that is no longer the last (or was refunded meanwhile)
     shows the page again with what it would do now. Behind `shop.refund_order`; logged."""
 
@@ -105,19 +108,22 @@ class MembershipRefundView(WagtailAdminTemplateMixin, View):
 
     def render(self, *, changed=False):
         invoice = membership_last_invoice(membership=self.membership)
-        refusal, refundable_cents = None, 0
+        refusal, refundable_cents, passed_over = None, 0, []
         if invoice is None:
             refusal = "This membership has no invoice."
         else:
             try:
                 membership_invoice_check_refundable(invoice=invoice)
                 refundable_cents = membership_invoice_refundable_cents(invoice=invoice)
+                passed_over = membership_invoices_passed_over(invoice=invoice)
             except ShopError as exc:
                 refusal = str(exc)
         context = self.get_context_data(
             membership=self.membership,
             invoice=invoice,
             refundable_cents=refundable_cents,
+            passed_over=passed_over,
+            already_refunded_cents=invoice.amount_cents - refundable_cents if invoice else 0,
             refusal=refusal,
             changed=changed,
             gateway_name=get_gateway().name,

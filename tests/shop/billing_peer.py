@@ -52,6 +52,8 @@ class BillingPeer(StripeBillingPeer):
                 "default_payment_method": params["invoice_settings[default_payment_method]"]
             }
             return customer
+        if parts == ["invoice_payments"] and method == "get":
+            return self._invoice_payments(params)
         if parts[0] == "invoices" and method == "get":
             return self.objects[parts[1]]
         if parts[0] == "invoices" and parts[2:] == ["pay"]:
@@ -177,6 +179,41 @@ class BillingPeer(StripeBillingPeer):
         )
         self.objects[invoice["subscription"]]["status"] = "active"
         return invoice
+
+    def add_invoice_payment(self, *, invoice: str, payment_intent: str, status="paid") -> dict:
+        """The InvoicePayment that maps a PaymentIntent to the invoice it paid (Stripe makes
+        one per payment attempt of an invoice, from API version 2025-03-31.basil on)."""
+        return self._new(
+            "inpay",
+            {
+                "object": "invoice_payment",
+                "invoice": invoice,
+                "status": status,
+                "is_default": True,
+                "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+            },
+        )
+
+    def _invoice_payments(self, params):
+        """`GET /v1/invoice_payments`, filtered by invoice or by payment, newest first."""
+        found = [
+            payment
+            for payment in reversed(list(self.objects.values()))
+            if payment.get("object") == "invoice_payment"
+            and params.get("invoice", payment["invoice"]) == payment["invoice"]
+            and params.get("payment[payment_intent]", payment["payment"]["payment_intent"])
+            == payment["payment"]["payment_intent"]
+        ]
+        limit = int(params.get("limit", 10))
+        return {
+            "object": "list",
+            "url": "/v1/invoice_payments",
+            "has_more": len(found) > limit,
+            "data": found[:limit],
+        }
+
+    def lookups(self, path: str) -> list[dict]:
+        return [r for r in self.requests if r["path"] == path and r["method"] == "get"]
 
     def refunds(self) -> list[dict]:
         return self.created("/v1/refunds")

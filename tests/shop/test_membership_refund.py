@@ -11,6 +11,8 @@ from wagtail.models import ModelLogEntry
 
 from courses.selectors import lesson_is_open_to
 from shop.models import Membership, MembershipInvoice, Order
+from shop.money import format_money
+from shop.payments import get_gateway
 from shop.payments.local import TestGateway
 from shop.services import membership_demo_renew
 from shop.services.membership_billing import membership_switch_plan
@@ -392,17 +394,81 @@ def test_a_last_invoice_of_a_free_trial_charged_nothing_and_is_refused(client, s
     assert _state(member) == before
 
 
-def test_a_proration_that_charged_nothing_is_refused_and_the_membership_keeps_running(
-    client, shop_manager, member
-):
+def _switch_to_yearly_and_back(member, gateway):
+    """Monthly → yearly (charged: the year less the month's unused part) → monthly again (the
+    year's unused part pays the month: a 0-cent invoice). Returns the yearly switch's invoice."""
     yearly = MembershipPlanFactory(name="Yearly", price_cents=29000, interval="year")
-    membership_switch_plan(membership=member, plan=yearly, gateway=TestGateway())
+    to_yearly = membership_switch_plan(membership=member, plan=yearly, gateway=gateway)
     monthly = MembershipPlanFactory(name="Monthly again", price_cents=2900)
-    membership_switch_plan(membership=member, plan=monthly, gateway=TestGateway())
-    last = member.invoices.order_by("-period_start", "-pk").first()
-    assert last.amount_cents == 0  # the year's unused part pays the month, credit left over
+    back = membership_switch_plan(membership=member, plan=monthly, gateway=gateway)
+    assert back.amount_cents == 0 and back.status == MembershipInvoice.Status.PAID
+    assert 0 < to_yearly.amount_cents < 29000  # the month's unused part was credited
+    return to_yearly
+
+
+def test_after_switching_down_the_refund_is_of_the_last_invoice_that_charged_money(
+    client, shop_manager, member, user, paid_lesson
+):
+    to_yearly = _switch_to_yearly_and_back(member, TestGateway())
+    member.refresh_from_db()
+    assert member.credit_cents > 0  # what the year left over, for later renewals
+    client.force_login(shop_manager)
+    amount = format_money(to_yearly.amount_cents, "USD")
+    page = client.get(_url(member)).content.decode()
+    assert f"Confirm refund of {amount}" in page
+    assert to_yearly.gateway_reference in page and "Plan change: Monthly → Yearly" in page
+    assert "charged nothing, so there is nothing to give back there" in page
+    assert "credit the plan change left" in page
+    page = _confirm(client, member, to_yearly).content.decode()
+    assert f"{amount} refunded; the membership has ended." in page
+    to_yearly.refresh_from_db()
+    member.refresh_from_db()
+    assert to_yearly.refunded_cents == to_yearly.amount_cents
+    assert member.status == Membership.Status.CANCELED and member.credit_cents == 0
+    assert not lesson_is_open_to(user=user, lesson=paid_lesson)
+    # Only that invoice: the checkout order's payment and the 0-cent one are untouched.
+    assert Order.objects.get().status == Order.Status.PAID
+    assert member.invoices.exclude(pk=to_yearly.pk).filter(refunded_cents__gt=0).count() == 0
+    entry = ModelLogEntry.objects.get(action="shop.membership.refund")
+    assert entry.data["values"] == {
+        "refunded_cents": to_yearly.amount_cents,
+        "invoice": to_yearly.gateway_reference,
+    }
+    assert "already been refunded" in _confirm(client, member, to_yearly).content.decode()
+
+
+def test_a_confirmation_naming_the_0_cent_invoice_refunds_nothing(client, shop_manager, member):
+    _switch_to_yearly_and_back(member, TestGateway())
+    zero = member.invoices.order_by("-period_start", "-pk").first()
     before = _state(member)
     client.force_login(shop_manager)
-    page = _confirm(client, member, last).content.decode()
-    assert "This invoice charged nothing" in page
+    page = _confirm(client, member, zero).content.decode()
+    assert "changed since you reviewed" in page
     assert _state(member) == before
+
+
+def test_on_stripe_after_switching_down_the_rest_of_the_charged_switch_is_refunded(
+    client, shop_manager, stripe_member, billing_peer, post
+):
+    to_yearly = _switch_to_yearly_and_back(stripe_member, get_gateway())
+    assert to_yearly.payment_reference.startswith("pi_")
+    # Stripe's dashboard refunded $10.00 of it first (`charge.refunded`, cumulative).
+    post(_charge_refunded(to_yearly.payment_reference, 1000, event_id="evt_partial_switch"))
+    to_yearly.refresh_from_db()
+    assert to_yearly.refunded_cents == 1000
+    rest = to_yearly.amount_cents - 1000
+    client.force_login(shop_manager)
+    page = client.get(_url(stripe_member)).content.decode()
+    assert f"Confirm refund of {format_money(rest, 'USD')}" in page
+    assert f"{format_money(1000, 'USD')} was refunded already" in page
+    _confirm(client, stripe_member, to_yearly)
+    _confirm(client, stripe_member, to_yearly)  # a second click
+    (made,) = billing_peer.refunds()
+    assert made["params"] == {"payment_intent": to_yearly.payment_reference, "amount": str(rest)}
+    assert made["key"] == f"membership-invoice-{to_yearly.pk}-refund-rest-{rest}"
+    to_yearly.refresh_from_db()
+    stripe_member.refresh_from_db()
+    assert to_yearly.refunded_cents == to_yearly.amount_cents
+    assert stripe_member.status == Membership.Status.CANCELED
+    assert billing_peer.objects[stripe_member.gateway_subscription]["status"] == "canceled"
+    assert Order.objects.get().status == Order.Status.PAID
