@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from courses.selectors import Visitor
@@ -92,10 +92,9 @@ def membership_start(*, order: Order, line: OrderLine, now: datetime | None = No
     """
     now = now or timezone.now()
     plan = line.plan
-    if order.gateway_subscription:
-        existing = Membership.objects.filter(gateway_subscription=order.gateway_subscription)
-        if existing.update(order=order, coupon_code=order.coupon_code):
-            return existing.get()
+    existing = Membership.objects.filter(gateway_subscription=order.gateway_subscription)
+    if order.gateway_subscription and existing.update(order=order, coupon_code=order.coupon_code):
+        return existing.get()
     if membership_running(user=order.user, plan=plan) is not None:
         raise MembershipAlreadyActive(plan.name)
     trial_days = plan.trial_days if line.unit_price_cents == 0 and plan.trial_days else 0
@@ -117,6 +116,12 @@ def membership_start(*, order: Order, line: OrderLine, now: datetime | None = No
                 gateway_subscription=order.gateway_subscription,
             )
     except IntegrityError as exc:
+        # The subscription's own event created its membership meanwhile (committed now, so
+        # this statement sees it): that is the one this order bought, not a second one.
+        if order.gateway_subscription and existing.update(
+            order=order, coupon_code=order.coupon_code
+        ):
+            return existing.get()
         raise MembershipAlreadyActive(plan.name) from exc
     if not order.gateway_subscription:
         MembershipInvoice.objects.create(
@@ -232,8 +237,17 @@ def membership_apply_subscription(
         Q(state_at__isnull=True) | Q(state_at__lte=at)
     )
     fresh = fresh.exclude(status=Membership.Status.CANCELED)
+    status = subscription.status
+    if status == Membership.Status.INCOMPLETE:
+        # Stripe never moves a subscription back to incomplete: this is its first snapshot
+        # (`customer.subscription.created`) arriving after, or at the same moment as, the
+        # first payment that started the membership; it keeps its running state.
+        status = Case(
+            When(status__in=Membership.RUNNING, then=F("status")),
+            default=Value(Membership.Status.INCOMPLETE),
+        )
     changes = {
-        "status": subscription.status,
+        "status": status,
         "cancel_at_period_end": subscription.cancel_at_period_end,
         "state_at": at,
         "updated_at": timezone.now(),
@@ -254,7 +268,7 @@ def membership_apply_subscription(
         Membership.objects.filter(pk=membership.pk, grace_ends_at__isnull=True).update(
             past_due_since=at, grace_ends_at=_grace_end(failed_at=at)
         )
-    else:
+    elif subscription.status != Membership.Status.INCOMPLETE:
         Membership.objects.filter(pk=membership.pk).update(past_due_since=None, grace_ends_at=None)
     return True
 
