@@ -82,6 +82,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         settings_dict["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+_template: database.MigratedTemplate | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker, tmp_path_factory):
+    """Under pytest-xdist, a worker copies the database the first one migrated (and keeps it)."""
+    global _template
+    if not hasattr(request.config, "workerinput"):
+        return request.config.getvalue("reuse_db")
+    from django.db import connections
+
+    shared = tmp_path_factory.getbasetemp().parent  # the run's directory, above each worker's
+    _template = database.MigratedTemplate(shared, connections["default"])
+    with django_db_blocker.unblock():
+        return _template.claim()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database, plus its migrated snapshot (tests/database.py)."""
@@ -89,6 +106,8 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
 
     with django_db_blocker.unblock():
+        if _template is not None:
+            _template.publish()
         directory = tmp_path_factory.mktemp("snapshots")
         # Seeded as every test runs: the tests' settings and SITE_URL (the demo's Wagtail Site
         # follows SITE_URL, and so do the sitemap's and the feeds' links).
@@ -101,6 +120,20 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     _snapshots = None
     with django_db_blocker.unblock():
         snapshots.drop()
+        if _template is not None:
+            _template.drop_clone()
+
+
+def pytest_sessionfinish(session):
+    """The xdist controller drops the PostgreSQL template the workers copied."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        database.drop_template_database(connections["default"])
 
 
 def _is_transactional(item) -> bool:
