@@ -157,6 +157,16 @@ def _uses_demo(item) -> bool:
     return "demo_database" in item.fixturenames
 
 
+def _database_state(item) -> str:
+    """The snapshot a test starts from: the demo, or what its page fixtures would create."""
+    names = item.fixturenames
+    if _uses_demo(item):
+        return database.DEMO
+    if "course_index" in names:
+        return database.COURSES
+    return database.HOME if "home_page" in names else database.MIGRATED
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_fixture_setup(fixturedef, request):
     """Before pytest-django opens a test's transaction (or not): the database it expects."""
@@ -164,18 +174,20 @@ def pytest_fixture_setup(fixturedef, request):
         return
     item = request.node
     with request.getfixturevalue("django_db_blocker").unblock():
-        _snapshots.prepare(demo=_uses_demo(item), transactional=_is_transactional(item))
+        _snapshots.prepare(_database_state(item), transactional=_is_transactional(item))
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Keep pytest-django's order (rollback tests, transactional tests, the rest) with the demo's
-    rollback tests together, so the demo is restored once for them, and the browser journeys
+    """Keep pytest-django's order (rollback tests, transactional tests, the rest) with the rollback
+    tests of each database state together (tests/database.py: migrated, home page, courses index,
+    demo), so each state is restored about once for them, and the browser journeys
     last: one Chromium serves them all, and its event loop stays open to the end of the run."""
 
     def order(item):
         group = 1 if _is_transactional(item) else 0 if _uses_db(item) else 2
-        return (item.get_closest_marker("browser") is not None, group, _uses_demo(item))
+        state = database.STATES.index(_database_state(item))
+        return (item.get_closest_marker("browser") is not None, group, state)
 
     items.sort(key=order)
     for item in items:

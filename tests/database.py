@@ -27,8 +27,12 @@ from django.db import connections, transaction
 from django.test import override_settings
 
 MIGRATED = "migrated"
+HOME = "home"  # migrated + the demo's HomePage (the `home_page` fixture)
+COURSES = "courses"  # home + the "Courses" index (the `course_index` fixture)
 DEMO = "demo"
 FLUSHED = "flushed"  # after a transactional test: empty tables until the next restore
+# The order rollback tests run in (tests/conftest.py), so each state is restored about once.
+STATES = (MIGRATED, HOME, COURSES, DEMO)
 
 
 class Snapshots:
@@ -47,10 +51,15 @@ class Snapshots:
 
     # The state machine -------------------------------------------------------------------
 
-    def prepare(self, *, demo: bool, transactional: bool) -> None:
-        """Bring the database into the state the next test expects."""
-        wanted = DEMO if demo else MIGRATED
-        acceptable = {wanted, FLUSHED} if transactional and not demo else {wanted}
+    def prepare(self, wanted: str, *, transactional: bool) -> None:
+        """Bring the database into the state (one of STATES) the next test expects.
+
+        A transactional test is given MIGRATED or DEMO only (its fixtures create the rest): its
+        teardown flushes the database, so any other state would be restored for every test.
+        """
+        if transactional and wanted != DEMO:
+            wanted = MIGRATED
+        acceptable = {wanted, FLUSHED} if transactional and wanted == MIGRATED else {wanted}
         if self.current not in acceptable:
             self.restore(wanted)
         self.prepared = wanted
@@ -58,11 +67,12 @@ class Snapshots:
             self.current = FLUSHED  # what the test's teardown (a flush) leaves
 
     def restore(self, state: str) -> None:
-        if state == DEMO and DEMO not in self.taken:
-            self.restore(MIGRATED)
+        if state not in self.taken:
+            # Built once from the state before it, as the fixtures (or `make demo`) would.
+            self.restore(MIGRATED if state == DEMO else STATES[STATES.index(state) - 1])
             with override_settings(**self.seed_settings):
-                call_command("seed_demo", stdout=io.StringIO())
-            self.take(DEMO)
+                _build(state)
+            self.take(state)
         else:
             self._copy_in(state)
         self.current = state
@@ -141,6 +151,20 @@ class Snapshots:
 
 
 SEQUENCES = "_snapshot_sequences"
+
+
+def _build(state: str) -> None:
+    """What a state adds to the one before it: the same calls the fixtures make."""
+    if state == HOME:
+        from website.content.demo import home_page
+
+        home_page()
+    elif state == COURSES:
+        from courses.demo import course_index
+
+        course_index()
+    elif state == DEMO:
+        call_command("seed_demo", stdout=io.StringIO())
 
 
 def _pg_tables(cursor, schema: str) -> list[str]:
