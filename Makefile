@@ -34,11 +34,14 @@ serve: demo ## Serve the demo with gunicorn (2 workers, DEBUG off), as benchmark
 
 # Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser"' or PYTEST_ARGS=tests/shop
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per CPU; JOBS=0 runs the tests in this one process.
+JOBS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=15
 test: install ## Run the whole test suite and print its 15 slowest tests (PYTEST_ARGS=… to narrow)
-	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-thorough: install ## The suite with 20x the Hypothesis examples (HYPOTHESIS_PROFILE=thorough)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=thorough $(PYTEST) $(PYTEST_ARGS)
 
 lint: install ## Check the code with ruff
 	$(BIN)/ruff check .
