@@ -90,8 +90,9 @@ def _request(user=None):
 class _Fragment:
     """A fragment's rendering, counting its renderings, saying what the options say."""
 
-    def __init__(self, *, varies=False, expires_at=None, csrf=False):
+    def __init__(self, *, varies=False, expires_at=None, csrf=False, with_course=None):
         self.varies, self.expires_at, self.csrf = varies, expires_at, csrf
+        self.with_course = with_course  # varies only with whether the visitor owns it
         self.renderings = 0
 
     def render_for(self, request) -> str:
@@ -99,6 +100,8 @@ class _Fragment:
             self.renderings += 1
             if self.varies:
                 page_cache.rendering_varies_by_visitor(request)
+            if self.with_course:
+                page_cache.rendering_varies_by_visitor(request, course_id=self.with_course.pk)
             page_cache.page_cache_expires_by(request, self.expires_at)
             if self.csrf:
                 get_token(request)
@@ -181,3 +184,49 @@ def test_a_preview_is_neither_read_from_nor_stored(home_page):
     fragment.render_for(preview)
 
     assert fragment.renderings == 3
+
+
+def test_a_signed_in_visitor_who_owns_none_of_its_courses_reads_the_anonymous_fragment(
+    home_page, user, course
+):
+    fragment = _Fragment(with_course=course)
+    fragment.render_for(_request())
+    request = _request(user)
+
+    fragment.render_for(request)
+
+    assert fragment.renderings == 1
+    assert request.page_varies_by_visitor is True  # the page around it still varies
+    assert request.page_varies_with_courses == {course.pk}
+
+
+def test_an_owner_of_one_of_its_courses_renders_the_fragment_afresh(home_page, owner, course):
+    fragment = _Fragment(with_course=course)
+    fragment.render_for(_request())
+
+    fragment.render_for(_request(owner))
+
+    assert fragment.renderings == 2
+
+
+def test_a_fragment_varying_beyond_courses_is_never_read_by_a_signed_in_visitor(
+    home_page, user, course
+):
+    fragment = _Fragment(varies=True, with_course=course)
+    fragment.render_for(_request())
+
+    fragment.render_for(_request(user))
+
+    assert fragment.renderings == 2
+
+
+def test_a_stranger_reads_the_promo_an_anonymous_visit_cached(client, episode, course, owner):
+    client.get(episode.url)
+    _forget_cached_pages()
+    client.force_login(UserFactory())
+
+    stranger = client.get(episode.url)
+
+    assert "$149.00" in stranger.content.decode()
+    assert "Go to course" not in stranger.content.decode()
+    assert "private" in stranger["Cache-Control"]
