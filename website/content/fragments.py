@@ -58,6 +58,10 @@ def _signed_in(request) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
+def _stored(key: str) -> _Rendered | None:
+    return cache.get(key)
+
+
 def _readable_by(request, rendered: _Rendered) -> bool:
     """Whether this visitor sees the fragment as it was stored (from an anonymous rendering)."""
     if not rendered.varies_by_visitor or not _signed_in(request):
@@ -87,7 +91,7 @@ def cached_fragment(request, name: str, vary_on: tuple, render) -> str:
     key = fragment_key(request, name, vary_on)
     if key is None:
         return render()
-    hit = cache.get(key)
+    hit = _stored(key)
     if hit is not None and _readable_by(request, hit):
         _apply(request, hit)
         return hit.html
