@@ -57,7 +57,7 @@ def owned_course(context, course) -> Progress | None:
     request = context.get("request")
     if request is None or course is None:
         return None
-    rendering_varies_by_visitor(request)
+    rendering_varies_by_visitor(request, course_id=course.pk)
     return owned_course_progress(request=request, course=course)
 
 

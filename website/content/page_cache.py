@@ -91,11 +91,20 @@ def generation_memo(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def rendering_varies_by_visitor(request) -> None:
+def rendering_varies_by_visitor(request, *, course_id: int | None = None) -> None:
     """Whatever renders something for the signed-in visitor alone (their progress in a
     course) says so, for anonymous renderings too: such a page's shared rendering is then
-    stored for anonymous visitors only, and signed-in ones always get their own."""
+    stored for anonymous visitors only, and signed-in ones always get their own.
+
+    `course_id`: what varies is only whether the visitor owns that course (the `owned_course`
+    tag), so a page fragment (website/content/fragments.py) rendered for someone who owns none
+    of its courses is the anonymous one."""
     request.page_varies_by_visitor = True
+    if course_id is None:
+        request.page_varies_beyond_courses = True
+    else:
+        courses = getattr(request, "page_varies_with_courses", None) or frozenset()
+        request.page_varies_with_courses = courses | {course_id}
 
 
 def _cache_key(request) -> str | None:

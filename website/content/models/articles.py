@@ -5,7 +5,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -46,12 +46,20 @@ class ArticleIndexPage(CachedPageMixin, RoutablePageMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, category=None, **kwargs):
         context = super().get_context(request, *args, category=category, **kwargs)
-        pages = (
-            selectors.category_pages(category=category) if category else selectors.live_articles()
-        )
-        items = Paginator(pages, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-        items.object_list = selectors.with_card_images(items.object_list, CARD_RENDITION)
-        context["items"] = items
+
+        def items():
+            pages = (
+                selectors.category_pages(category=category)
+                if category
+                else selectors.live_articles()
+            )
+            items = Paginator(pages, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+            items.object_list = selectors.with_card_images(items.object_list, CARD_RENDITION)
+            return items
+
+        # Read only when the page's cached fragment of them is not (templates/content/
+        # article_index_page.html, category_page.html): evaluated on first use.
+        context["items"] = SimpleLazyObject(items)
         context["category"] = category
         context["category_links"] = selectors.category_links()
         return context

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -118,8 +118,12 @@ class EpisodePage(CachedPageMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_episodes"] = selectors.with_card_images(
-            selectors.related_episodes(episode=self), CARD_RENDITION
+        # Read only when the page's cached fragment of them is not (templates/content/
+        # episode_page.html): a lazy list, evaluated on its first use.
+        context["related_episodes"] = SimpleLazyObject(
+            lambda: selectors.with_card_images(
+                selectors.related_episodes(episode=self), CARD_RENDITION
+            )
         )
         context["category_links"] = selectors.category_links()
         return context

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Orderable, Page
 
 from website.content import selectors
@@ -75,6 +77,18 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        cards = SimpleLazyObject(self._cards)
+        # Read only when the page's cached fragments of them are not (templates/content/
+        # home_page.html): each evaluated on first use.
+        context.update(
+            featured_episode=SimpleLazyObject(lambda: cards["featured_episode"]),
+            latest_episodes=SimpleLazyObject(lambda: cards["latest_episodes"]),
+            latest_articles=SimpleLazyObject(lambda: cards["latest_articles"]),
+            featured_courses=SimpleLazyObject(lambda: selectors.featured_courses(home=self)),
+        )
+        return context
+
+    def _cards(self) -> dict:
         featured = (
             self.featured_episode if self.featured_episode and self.featured_episode.live else None
         )
@@ -88,21 +102,21 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
             CARD_RENDITION,
             FEATURED_RENDITION,
         )
-        context.update(
-            featured_episode=featured,
-            latest_episodes=latest_episodes,
-            latest_articles=latest_articles,
-            featured_courses=selectors.featured_courses(home=self),
-        )
-        return context
+        return {
+            "featured_episode": featured,
+            "latest_episodes": latest_episodes,
+            "latest_articles": latest_articles,
+        }
 
     def route(self, request, path_components):
         """Wagtail's routing in one query however deep the page (Wagtail's own takes two per
         level): the pages along the path come from `selectors.pages_along`, then the one that
         answers is read.
 
-        The walk matches Wagtail's: a page whose type routes by itself (RoutablePageMixin) gets
-        the rest of the path, as Wagtail would hand it on; a missing step is a 404.
+        The walk matches Wagtail's: a page whose type routes by itself gets the rest of the
+        path, as Wagtail would hand it on; a missing step is a 404. A RoutablePageMixin page
+        gets it only when one of its own routes matches it (otherwise it would hand the path
+        on to its child, as Wagtail's `Page.route` does, reading it in two more queries).
         """
         if not path_components:
             return super().route(request, path_components)
@@ -111,12 +125,25 @@ class HomePage(CachedPageMixin, SeoMixin, Page):
             if step is None:
                 raise Http404
             page_id, page_class = step
-            if depth == len(along) or page_class.route is not Page.route:
+            if depth == len(along) or _routes_itself(page_class, path_components[depth:]):
                 page = page_class.objects.filter(pk=page_id).first()
                 if page is None:  # deleted since: the generation is about to move on
                     raise Http404
                 return page.route(request, path_components[depth:])
         raise Http404  # not reached: the last step always answers
+
+
+def _routes_itself(page_class: type[Page], rest: list[str]) -> bool:
+    """Whether a page of this type answers for the `rest` of the path below it by itself."""
+    if page_class.route is Page.route:
+        return False
+    if not issubclass(page_class, RoutablePageMixin):
+        return True
+    try:
+        page_class.get_resolver().resolve("/" + "".join(f"{part}/" for part in rest))
+    except Http404:  # Resolver404 too: the path goes on to a child page
+        return False
+    return True
 
 
 class HomeFeaturedCourse(Orderable):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
@@ -19,18 +20,23 @@ class SeoHeadMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         breadcrumbs = self.breadcrumbs(request, **kwargs)
-        image = self.share_image(**kwargs)
+
+        def share_image_url() -> str:
+            image = self.share_image(**kwargs)
+            return absolute_url(image.get_rendition(SHARE_RENDITION).url) if image else ""
+
         context.update(
             canonical_url=absolute_url(request.path),
             breadcrumbs=breadcrumbs,
             og_title=self.og_title(**kwargs),
             og_description=self.og_description(**kwargs),
             og_type=self.og_type,
-            share_image_url=absolute_url(image.get_rendition(SHARE_RENDITION).url) if image else "",
-            structured_data=[
-                *self.structured_data(request, **kwargs),
-                breadcrumb_list(breadcrumbs),
-            ],
+            # Read only when a page's cached fragment of its head is not (e.g. templates/
+            # content/episode_page.html): each evaluated on first use.
+            share_image_url=SimpleLazyObject(share_image_url),
+            structured_data=SimpleLazyObject(
+                lambda: [*self.structured_data(request, **kwargs), breadcrumb_list(breadcrumbs)]
+            ),
         )
         return context
 

@@ -46,3 +46,33 @@ def view_seo_head(context, *, title: str, description: str = "") -> dict:
         "og_description": description,
         "structured_data": [breadcrumb_list(breadcrumbs)],
     }
+
+
+class GenerationCacheNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        from website.content.fragments import cached_fragment
+
+        name = self.name.resolve(context)
+        vary_on = tuple(part.resolve(context) for part in self.vary_on)
+        return cached_fragment(
+            context.get("request"), name, vary_on, lambda: self.nodelist.render(context)
+        )
+
+
+@register.tag
+def generation_cache(parser, token):
+    """`{% generation_cache "name" vary_on… %}…{% endgeneration_cache %}`: the enclosed HTML,
+    shared per content generation (website/content/fragments.py says when it is not)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' needs a fragment name.")
+    nodelist = parser.parse(("endgeneration_cache",))
+    parser.delete_first_token()
+    return GenerationCacheNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
