@@ -342,6 +342,16 @@ class StripeGateway(PaymentGateway):
         invoice = payments[0].get("invoice") if payments else ""
         return (invoice.get("id", "") if isinstance(invoice, dict) else invoice) or ""
 
+    def retrieve_subscription_invoice(self, *, reference: str) -> InvoiceState:
+        """The invoice on the pinned API version, which names its PaymentIntent."""
+        try:
+            invoice = self.client.v1.invoices.retrieve(
+                reference, options={"stripe_version": SUBSCRIPTION_API_VERSION}
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find invoice {reference}: {exc}") from exc
+        return invoice_state_from_invoice(invoice.to_dict())
+
     def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
         """`Invoice.pay` with the (new) default card; a decline is a GatewayError."""
         try:
