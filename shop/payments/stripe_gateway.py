@@ -249,14 +249,7 @@ class StripeGateway(PaymentGateway):
         self, *, reference: str, amount_cents: int, idempotency_key: str
     ) -> RefundState:
         """Refund the invoice's PaymentIntent (looked up on the invoice, pinned API version)."""
-        try:
-            invoice = self.client.v1.invoices.retrieve(
-                reference, options={"stripe_version": SUBSCRIPTION_API_VERSION}
-            ).to_dict()
-        except stripe.StripeError as exc:
-            raise GatewayError(f"Stripe could not find invoice {reference}: {exc}") from exc
-        intent = invoice.get("payment_intent") or ""
-        intent = intent.get("id", "") if isinstance(intent, dict) else intent
+        intent = self.retrieve_subscription_invoice(reference=reference).payment_reference
         if not intent:
             raise GatewayError(f"Stripe invoice {reference} has no payment to refund.")
         return self.refund_payment(
