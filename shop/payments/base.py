@@ -283,6 +283,11 @@ class PaymentGateway(ABC):
         provider; raises GatewayError when it cannot be asked."""
         return ""
 
+    def retrieve_subscription_invoice(self, *, reference: str) -> InvoiceState:
+        """The provider's subscription invoice `reference` as it is now; raises GatewayError
+        when it cannot be asked."""
+        raise NotImplementedError(f"The {self.name} gateway bills memberships locally.")
+
     def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
         """Try again to charge an open invoice with the default card (the same key charges it
         once); raises GatewayError if the card is declined."""

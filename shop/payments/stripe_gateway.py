@@ -249,14 +249,7 @@ class StripeGateway(PaymentGateway):
         self, *, reference: str, amount_cents: int, idempotency_key: str
     ) -> RefundState:
         """Refund the invoice's PaymentIntent (looked up on the invoice, pinned API version)."""
-        try:
-            invoice = self.client.v1.invoices.retrieve(
-                reference, options={"stripe_version": SUBSCRIPTION_API_VERSION}
-            ).to_dict()
-        except stripe.StripeError as exc:
-            raise GatewayError(f"Stripe could not find invoice {reference}: {exc}") from exc
-        intent = invoice.get("payment_intent") or ""
-        intent = intent.get("id", "") if isinstance(intent, dict) else intent
+        intent = self.retrieve_subscription_invoice(reference=reference).payment_reference
         if not intent:
             raise GatewayError(f"Stripe invoice {reference} has no payment to refund.")
         return self.refund_payment(
@@ -341,6 +334,16 @@ class StripeGateway(PaymentGateway):
         payments.sort(key=lambda payment: payment.get("status") != "paid")
         invoice = payments[0].get("invoice") if payments else ""
         return (invoice.get("id", "") if isinstance(invoice, dict) else invoice) or ""
+
+    def retrieve_subscription_invoice(self, *, reference: str) -> InvoiceState:
+        """The invoice on the pinned API version, which names its PaymentIntent."""
+        try:
+            invoice = self.client.v1.invoices.retrieve(
+                reference, options={"stripe_version": SUBSCRIPTION_API_VERSION}
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe could not find invoice {reference}: {exc}") from exc
+        return invoice_state_from_invoice(invoice.to_dict())
 
     def retry_subscription_invoice(self, *, reference: str, key: str) -> InvoiceState:
         """`Invoice.pay` with the (new) default card; a decline is a GatewayError."""

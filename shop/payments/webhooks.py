@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shop.models import InstalmentPlan, Membership, Order, PaymentEvent
 from shop.payments.base import (
+    InvoiceState,
     PaymentGateway,
     PaymentState,
     SubscriptionState,
@@ -79,6 +80,19 @@ MEMBERSHIP_EVENTS = {
 }
 
 
+def _invoice_subscription(invoice: InvoiceState) -> SubscriptionState:
+    """The subscription an invoice event names, as far as the invoice tells (its checkout
+    order, customer and period start), for an invoice that comes before the subscription's
+    own events."""
+    return SubscriptionState(
+        reference=invoice.subscription,
+        customer=invoice.customer,
+        status="incomplete",
+        current_period_end=invoice.period_start,
+        order_number=invoice.order_number,
+    )
+
+
 def _membership_event(event: WebhookEvent, *, gateway_name: str) -> str:
     """Apply a subscription or invoice event to its membership (created from its checkout
     order if the events come first); a stranger's subscription is only recorded."""
@@ -96,14 +110,7 @@ def _membership_event(event: WebhookEvent, *, gateway_name: str) -> str:
         return "unknown subscription"
     # Before the subscription's own events: its checkout order names the membership.
     membership = membership_for_subscription(
-        subscription=SubscriptionState(
-            reference=invoice.subscription,
-            customer=invoice.customer,
-            status="incomplete",
-            current_period_end=invoice.period_start,
-            order_number=invoice.order_number,
-        ),
-        gateway=gateway_name,
+        subscription=_invoice_subscription(invoice), gateway=gateway_name
     )
     if membership is None:
         return "unknown subscription"
@@ -162,15 +169,7 @@ def _instalment_plan_for_event(event: WebhookEvent) -> InstalmentPlan | None:
     invoice = event.invoice
     if not invoice.subscription:
         return None
-    return instalment_plan_for_subscription(
-        subscription=SubscriptionState(
-            reference=invoice.subscription,
-            customer=invoice.customer,
-            status="incomplete",
-            current_period_end=invoice.period_start,
-            order_number=invoice.order_number,
-        )
-    )
+    return instalment_plan_for_subscription(subscription=_invoice_subscription(invoice))
 
 
 def _instalment_event(event: WebhookEvent, *, plan: InstalmentPlan) -> str:

@@ -369,7 +369,9 @@ def _invoice_refunded_by(
     by the invoice the provider names on the payment (Stripe before 2025-03-31.basil), else
     — a member's payment on a newer API version, whose invoice events named no payment —
     by the invoice the provider maps the payment to (`invoice_for_payment`). A match found
-    the last two ways stores the payment on the invoice, so a later event needs no lookup."""
+    the last two ways stores the payment on the invoice, so a later event needs no lookup.
+    An invoice of ours not recorded yet (the refund came before its `invoice.paid`) is
+    recorded from the provider first (`_invoice_recorded_from_refund`)."""
     if not payment.reference and not payment.invoice:
         return None
     if payment.reference:
@@ -377,19 +379,41 @@ def _invoice_refunded_by(
         if row is not None:
             return row
     invoice = payment.invoice
-    if (
-        not invoice
-        and gateway is not None
-        and payment.customer
-        and Membership.objects.filter(gateway_customer=payment.customer).exists()
-    ):
+    if not invoice and gateway is not None and _is_member(payment.customer):
         invoice = gateway.invoice_for_payment(reference=payment.reference)
     row = MembershipInvoice.objects.filter(gateway_reference=invoice).first() if invoice else None
+    if row is None and invoice and gateway is not None and _is_member(payment.customer):
+        row = _invoice_recorded_from_refund(reference=invoice, gateway=gateway)
     if row is not None and payment.reference:
         MembershipInvoice.objects.filter(pk=row.pk, payment_reference="").update(
             payment_reference=payment.reference
         )
     return row
+
+
+def _is_member(customer: str) -> bool:
+    """Whether the provider's customer holds a membership here (only then is it asked)."""
+    return bool(customer) and Membership.objects.filter(gateway_customer=customer).exists()
+
+
+def _invoice_recorded_from_refund(
+    *, reference: str, gateway: PaymentGateway
+) -> MembershipInvoice | None:
+    """A refund that arrives before its invoice's `invoice.paid` proves the invoice was paid,
+    as a refund before the payment's success event does for an order: the invoice is read
+    from the provider and recorded as its event would record it (`membership_apply_invoice`),
+    so the refund has its row and the late `invoice.paid` is a repeat. None when it is not
+    a paid invoice of one of our memberships."""
+    state = gateway.retrieve_subscription_invoice(reference=reference)
+    membership = (
+        Membership.objects.filter(gateway_subscription=state.subscription).first()
+        if state.subscription
+        else None
+    )
+    if membership is None or state.status != "paid":
+        return None
+    membership_apply_invoice(membership=membership, invoice=state)
+    return MembershipInvoice.objects.filter(gateway_reference=reference).first()
 
 
 def membership_record_invoice_refund(

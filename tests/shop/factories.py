@@ -184,6 +184,30 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
         model = OrderLine
 
 
+def stripe_membership_order(user, *, subscription: str, payment: str) -> Order:
+    """A pending Stripe order for a $29.00 monthly membership, its subscription and first
+    payment named `subscription` and `payment`: as checkout leaves it, before any event."""
+    order = OrderFactory(
+        user=user,
+        email=user.email,
+        subtotal_cents=2900,
+        status=Order.Status.PENDING,
+        paid_at=None,
+        gateway="stripe",
+        gateway_reference=payment,
+        gateway_subscription=subscription,
+    )
+    OrderLineFactory(
+        order=order,
+        plan=MembershipPlanFactory(name="Monthly", price_cents=2900),
+        title="Monthly membership",
+        unit_price_cents=2900,
+        plan_price_cents=2900,
+        recurring_cents=2900,
+    )
+    return order
+
+
 def buy_in_instalments(user, course, *, coupon_code: str = "", approve: bool = True) -> Order:
     """Check out `course` in its monthly instalments (maybe with a coupon) on the test
     gateway, and pay or decline the first: the order as the customer's checkout leaves it."""

@@ -3,10 +3,12 @@ membership invoice it paid, in either shape Stripe sends. Before API version
 2025-03-31.basil the Charge names its `invoice` (and `invoice.paid` its `payment_intent`);
 from basil on neither names the other, and the invoice is found through Stripe's
 InvoicePayment of the charge's PaymentIntent. Each event counts once however often it is
-delivered; a partial refund keeps the membership, the rest ends it."""
+delivered; a partial refund keeps the membership, the rest ends it. A refund that arrives
+before its invoice's `invoice.paid` records the invoice (read from Stripe) first."""
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -42,11 +44,10 @@ def _event(event_type, obj, event_id):
     ).encode()
 
 
-def _renewal_paid(member, *, basil):
-    """`invoice.paid` of the membership's renewal (in_renewal, paid by pi_renewal): on basil
-    the subscription is under `parent` and no payment is named."""
+def _renewal(member):
+    """The membership's renewal (in_renewal) without the fields API versions put apart."""
     start = int(member.current_period_end.timestamp())
-    invoice = {
+    return {
         "id": "in_renewal",
         "object": "invoice",
         "customer": member.gateway_customer,
@@ -57,13 +58,28 @@ def _renewal_paid(member, *, basil):
         "lines": {"data": [{"amount": 2900, "period": {"start": start, "end": start + MONTH}}]},
         "status_transitions": {"paid_at": start},
     }
+
+
+def _invoice_at_stripe(member):
+    """The renewal as Stripe answers for it on the pinned (older) API version."""
+    return _renewal(member) | {
+        "subscription": member.gateway_subscription,
+        "payment_intent": "pi_renewal",
+    }
+
+
+def _renewal_paid(member, *, basil):
+    """`invoice.paid` of the membership's renewal (in_renewal, paid by pi_renewal): on basil
+    the subscription is under `parent` and no payment is named."""
     if basil:
-        invoice["parent"] = {
-            "type": "subscription_details",
-            "subscription_details": {"subscription": member.gateway_subscription},
+        invoice = _renewal(member) | {
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {"subscription": member.gateway_subscription},
+            }
         }
     else:
-        invoice.update(subscription=member.gateway_subscription, payment_intent="pi_renewal")
+        invoice = _invoice_at_stripe(member)
     return _event("invoice.paid", invoice, f"evt_renewal_{'basil' if basil else 'acacia'}")
 
 
@@ -184,6 +200,44 @@ def test_a_refunded_charge_of_a_customer_with_no_membership_asks_stripe_nothing(
 def test_an_invoice_payment_for_another_invoice_refunds_nothing_of_ours(member, billing_peer, post):
     post(_renewal_paid(member, basil=True))
     billing_peer.add_invoice_payment(invoice="in_someone_else", payment_intent="pi_renewal")
+    billing_peer.objects["in_someone_else"] = {
+        **_invoice_at_stripe(member),
+        "id": "in_someone_else",
+        "subscription": "sub_someone_else",
+    }
     refunded = _charge_refunded(member, 2900, basil=True, event_id="evt_refund")
     assert post(refunded).content == b"unknown order"
     assert _state(member) == (Membership.Status.ACTIVE, 0, "")
+
+
+@pytest.mark.parametrize("basil", [False, True], ids=["acacia", "basil"])
+@pytest.mark.parametrize(
+    ("refunded", "after"),
+    [(2900, Membership.Status.CANCELED), (1000, Membership.Status.ACTIVE)],
+    ids=["full", "partial"],
+)
+@pytest.mark.parametrize("refund_first", [False, True], ids=["paid-first", "refund-first"])
+def test_a_refund_is_recorded_whether_it_comes_before_or_after_its_invoice_paid(
+    member, billing_peer, post, basil, refunded, after, refund_first
+):
+    """Stripe may deliver `charge.refunded` before the renewal's `invoice.paid`: the refund
+    proves the invoice was paid, so the invoice is read from Stripe and recorded first; the
+    late `invoice.paid` then changes nothing. Either order ends in the same state."""
+    billing_peer.objects["in_renewal"] = _invoice_at_stripe(member)
+    period_end = member.current_period_end + timedelta(seconds=MONTH)
+    if basil:
+        billing_peer.add_invoice_payment(invoice="in_renewal", payment_intent="pi_renewal")
+    events = [
+        _renewal_paid(member, basil=basil),
+        _charge_refunded(member, refunded, basil=basil, event_id="evt_refund"),
+    ]
+    for body in reversed(events) if refund_first else events:
+        assert post(body).content == b"handled"
+    assert _state(member) == (after, refunded, "pi_renewal")
+    assert member.gives_access() == (after == Membership.Status.ACTIVE)
+    renewal = member.invoices.get(gateway_reference="in_renewal")
+    assert (renewal.status, renewal.amount_cents, renewal.period_end) == ("paid", 2900, period_end)
+    for body in events:  # each delivered again: nothing changes
+        assert post(body).content == b"duplicate"
+    assert _state(member) == (after, refunded, "pi_renewal")
+    assert Order.objects.get().status == Order.Status.PAID

@@ -24,7 +24,7 @@ from shop.models import Membership, Order, PaymentEvent
 from shop.payments.base import InvoiceState, PaymentState, SubscriptionState, WebhookEvent
 from shop.payments.webhooks import payment_event_process
 from shop.services.orders import PAYABLE
-from tests.shop.factories import MembershipPlanFactory, OrderFactory, OrderLineFactory
+from tests.shop.factories import stripe_membership_order
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -35,26 +35,7 @@ MONTH_END = NOW + timedelta(days=30)
 @pytest.fixture
 def plan_order(user):
     """A pending Stripe membership order whose subscription is sub_race, as checkout leaves it."""
-    plan = MembershipPlanFactory(name="Monthly", price_cents=2900)
-    order = OrderFactory(
-        user=user,
-        email=user.email,
-        subtotal_cents=2900,
-        status=Order.Status.PENDING,
-        paid_at=None,
-        gateway="stripe",
-        gateway_reference="pi_race",
-        gateway_subscription="sub_race",
-    )
-    OrderLineFactory(
-        order=order,
-        plan=plan,
-        title="Monthly membership",
-        unit_price_cents=2900,
-        plan_price_cents=2900,
-        recurring_cents=2900,
-    )
-    return order
+    return stripe_membership_order(user, subscription="sub_race", payment="pi_race")
 
 
 def _none() -> PaymentState:

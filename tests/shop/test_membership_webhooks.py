@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from shop.models import Membership, MembershipInvoice, Order, OrderLine, PaymentEvent
-from tests.shop.factories import MembershipPlanFactory
+from shop.models import Membership, MembershipInvoice, Order, PaymentEvent
+from tests.shop.factories import stripe_membership_order
 
 pytestmark = pytest.mark.django_db
 
@@ -17,26 +17,7 @@ MONTH = 30 * 24 * 3600
 @pytest.fixture
 def plan_order(stripe_settings, user):
     """A pending Stripe membership order whose subscription is sub_1, as checkout leaves it."""
-    plan = MembershipPlanFactory(name="Monthly", price_cents=2900)
-    order = Order.objects.create(
-        user=user,
-        email=user.email,
-        subtotal_cents=2900,
-        total_cents=2900,
-        currency="USD",
-        gateway="stripe",
-        gateway_reference="pi_sub_1",
-        gateway_subscription="sub_1",
-    )
-    OrderLine.objects.create(
-        order=order,
-        plan=plan,
-        title="Monthly membership",
-        unit_price_cents=2900,
-        plan_price_cents=2900,
-        recurring_cents=2900,
-    )
-    return order
+    return stripe_membership_order(user, subscription="sub_1", payment="pi_sub_1")
 
 
 def _event(kind, obj, *, created, event_id=None):

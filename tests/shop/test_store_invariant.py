@@ -10,7 +10,10 @@ more value than they paid for plus what the store intends to give:
 
 A course bought in instalments counts, while its plan is being paid, only what has been
 paid of it (the rest is credit the store extends on purpose); once paid in full, its list
-price; an ended plan's access must be gone.
+price; an ended plan's access must be gone. A membership — renewed, switched between plans
+(prorated) and refunded by the shop manager, in any order and again — never holds more
+credit than it paid, and no payment gives back more than it took (the test gateway records
+each refund once per idempotency key, as a provider does).
 
 Beside it, after every step: no balance below zero, each card's balance equals its ledger,
 coupon uses within their limits, an order fulfilled at most once, and no reward card ever
@@ -22,10 +25,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.test import TestCase
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -51,6 +54,7 @@ from shop.models import (
 )
 from shop.payments import get_gateway
 from shop.payments.base import InvoiceState, PaymentState
+from shop.payments.local import TestGateway
 from shop.services import (
     cart_add_course,
     cart_add_gift_card,
@@ -74,6 +78,11 @@ from shop.services import (
     order_refund,
     orders_release_abandoned,
 )
+from shop.services.membership_billing import (
+    membership_last_invoice,
+    membership_refund_last_invoice,
+    membership_switch_plan,
+)
 from tests.courses.factories import CoursePageFactory
 from tests.factories import UserFactory
 from tests.shop.factories import (
@@ -85,6 +94,14 @@ from tests.shop.factories import (
 pytestmark = pytest.mark.django_db
 
 FULFILLED = [Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED]
+# The memberships a plan switch changes, and those with an invoice that took money not all
+# given back: each rule runs once there is one, and picks among those first.
+SWITCHABLE = Q(status=Membership.Status.ACTIVE)
+REFUNDABLE = Q(
+    invoices__status=MembershipInvoice.Status.PAID,
+    invoices__amount_cents__gt=0,
+    invoices__refunded_cents__lt=F("invoices__amount_cents"),
+)
 
 
 class World:
@@ -135,6 +152,8 @@ class World:
 
 class StoreMachine(RuleBasedStateMachine):
     world: World
+    # Idempotency key → (payment reference, cents): what the gateway gave back (see the test).
+    gateway_refunds: dict[str, tuple[str, int]] = {}
 
     def __init__(self):
         super().__init__()
@@ -145,6 +164,7 @@ class StoreMachine(RuleBasedStateMachine):
         self.order_ids: list[int] = []
         self.charged: dict[int, int] = {}  # order id → what its successful payment took
         self.partial_refunds: dict[int, int] = {}  # order id → partial refunds asked for
+        StoreMachine.gateway_refunds = {}
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -160,6 +180,17 @@ class StoreMachine(RuleBasedStateMachine):
         if not self.order_ids:
             return None
         return Order.objects.get(pk=self.order_ids[-1 - index % len(self.order_ids)])
+
+    def _membership(self, index, *, first=None):
+        """One of the memberships started so far, the most recent first — those matching
+        `first` (the ones a switch or a refund changes) before the others when given."""
+        memberships = Membership.objects.order_by("-pk")
+        if first is not None:
+            memberships = memberships.annotate(
+                rank=Case(When(first, then=Value(0)), default=Value(1))
+            ).order_by("rank", "-pk")
+        ids = list(memberships.values_list("pk", flat=True).distinct())
+        return Membership.objects.get(pk=ids[index % len(ids)])
 
     def _card(self, index):
         """One of the cards issued so far, the most recent first."""
@@ -206,12 +237,16 @@ class StoreMachine(RuleBasedStateMachine):
         who=st.integers(0, 1),
         which=st.integers(0, 1),
         coupon=st.sampled_from([None, 0, 1]),
+        alone=st.booleans(),
         then=st.sampled_from(["stay", "checkout", "pay"]),
     )
-    def subscribe(self, who, which, coupon, then):
+    def subscribe(self, who, which, coupon, alone, then):
         """A membership in the cart (maybe beside a course, which checkout refuses), maybe a
         coupon, maybe straight on to checkout and payment — twice, concurrently, late."""
         user, cart = self.world.users[who], self._cart(who)
+        if alone:
+            cart.lines.all().delete()
+            cart.gift_card_lines.all().delete()
         with contextlib.suppress(ShopError):
             cart_add_plan(cart=cart, plan=self.world.plans[which], user=user)
         if coupon is not None:
@@ -226,17 +261,63 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(index=st.integers(0, 3), approve=st.booleans())
     def renewal(self, index, approve):
         """The demo clock: the next period is charged now, paid or declined."""
-        ids = list(Membership.objects.order_by("-pk").values_list("pk", flat=True))
-        membership = Membership.objects.get(pk=ids[index % len(ids)])
-        membership_demo_renew(membership=membership, approve=approve)
+        membership_demo_renew(membership=self._membership(index), approve=approve)
 
     @precondition(lambda self: Membership.objects.exists())
     @rule(index=st.integers(0, 3), cancel=st.booleans())
     def cancel_at_period_end(self, index, cancel):
-        ids = list(Membership.objects.order_by("-pk").values_list("pk", flat=True))
-        membership = Membership.objects.get(pk=ids[index % len(ids)])
         with contextlib.suppress(ShopError):
-            membership_set_cancel_at_period_end(membership=membership, cancel=cancel)
+            membership_set_cancel_at_period_end(membership=self._membership(index), cancel=cancel)
+
+    @precondition(lambda self: Membership.objects.filter(SWITCHABLE).exists())
+    @rule(
+        index=st.integers(0, 3),
+        to=st.sampled_from(["other", "other", "same"]),
+        days_in=st.sampled_from([0, 10, 400]),
+        twice=st.booleans(),
+    )
+    def switch_plan(self, index, to, days_in, twice):
+        """The member switches plans (monthly ↔ yearly, prorated) now, some days into the
+        period or after it — also to the plan held, while trialing, past due, ending or ended
+        (each refused, changing nothing) — maybe twice (a double submit)."""
+        membership = self._membership(index, first=SWITCHABLE)
+        plan = next(p for p in self.world.plans if (p.pk == membership.plan_id) == (to == "same"))
+        now = timezone.now() + timedelta(days=days_in)
+        for _ in range(2 if twice else 1):
+            try:
+                switched = membership_switch_plan(
+                    membership=membership,
+                    plan=plan,
+                    gateway=self.gateway,
+                    now=now,
+                )
+            except ShopError:
+                event("plan switch refused")
+            else:
+                event(f"plan switched, {'no invoice' if switched is None else 'invoiced'}")
+
+    @precondition(lambda self: Membership.objects.filter(REFUNDABLE).exists())
+    @rule(index=st.integers(0, 3), stale=st.booleans(), twice=st.booleans())
+    def shop_manager_refunds_the_last_invoice(self, index, stale, twice):
+        """A shop manager refunds a membership's last invoice that charged money (less what
+        was refunded of it already) — or confirms one that is no longer the last (refused),
+        an unpaid or refunded one (refused), a canceled membership's; maybe twice."""
+        membership = self._membership(index, first=REFUNDABLE)
+        invoice = (
+            membership.invoices.order_by("period_start", "pk").first()
+            if stale
+            else membership_last_invoice(membership=membership)
+        )
+        if invoice is None:
+            return
+        for _ in range(2 if twice else 1):
+            try:
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    membership_refund_last_invoice(invoice=invoice, gateway=self.gateway)
+            except ShopError:
+                event("invoice refund refused")
+            else:
+                event("invoice refunded")
 
     @rule(
         who=st.integers(0, 1),
@@ -495,19 +576,26 @@ class StoreMachine(RuleBasedStateMachine):
         """A membership gives access only on a fulfilled, unrefunded first order and a paid
         (or trial) period; at most one runs per customer and plan; a refunded first payment
         ended it; every paid invoice is money the store holds."""
+        access = set(Membership.objects.giving_access().values_list("pk", flat=True))
+        paid = set(
+            MembershipInvoice.objects.filter(status=MembershipInvoice.Status.PAID).values_list(
+                "membership_id", flat=True
+            )
+        )
         for membership in Membership.objects.select_related("order"):
             order = membership.order
             if order.status == Order.Status.REFUNDED:
                 assert membership.status == Membership.Status.CANCELED
-            if membership.gives_access():
+            if membership.pk in access:
                 assert order.status in FULFILLED
                 assert membership.status in Membership.RUNNING
-                paid = membership.invoices.filter(status=MembershipInvoice.Status.PAID)
-                assert paid.exists()
-            running = Membership.objects.filter(
-                user=membership.user, plan=membership.plan, status__in=Membership.RUNNING
-            )
-            assert running.count() <= 1
+                assert membership.pk in paid
+        running = (
+            Membership.objects.filter(status__in=Membership.RUNNING)
+            .values("user", "plan")
+            .annotate(count=Count("pk"))
+        )
+        assert all(row["count"] <= 1 for row in running)
         for invoice in MembershipInvoice.objects.select_related("membership__order"):
             if invoice.gateway_reference.startswith("order-"):
                 assert invoice.amount_cents == invoice.membership.order.total_cents
@@ -541,6 +629,45 @@ class StoreMachine(RuleBasedStateMachine):
             assert payment.refunded_cents <= payment.amount_cents
             if payment.status != InstalmentPayment.Status.PAID:
                 assert payment.paid_at is None
+
+    @invariant()
+    def a_membership_holds_no_credit_it_did_not_pay_for_and_a_refund_ends_it(self):
+        """Credit a plan switched down leaves (for renewals) comes only from money paid for
+        the membership and not refunded; an invoice refunded in full ended the membership."""
+        for membership in Membership.objects.select_related("order").prefetch_related("invoices"):
+            kept, refunded_in_full = 0, False
+            for invoice in membership.invoices.all():
+                if invoice.status != MembershipInvoice.Status.PAID:
+                    continue
+                refunded = invoice.refunded_cents
+                if invoice.gateway_reference == f"order-{membership.order.number}":
+                    refunded = max(refunded, membership.order.refunded_cents)
+                kept += invoice.amount_cents - refunded
+                refunded_in_full |= invoice.amount_cents > 0 and refunded >= invoice.amount_cents
+            if membership.status in Membership.RUNNING:
+                assert membership.credit_cents <= kept, (membership.credit_cents, kept)
+            if refunded_in_full:
+                assert membership.status == Membership.Status.CANCELED, membership
+
+    @invariant()
+    def no_payment_gives_back_more_than_it_took(self):
+        """What the gateway gave back for a payment (an order's or a membership invoice's)
+        is at most what it took, and for a membership's payments exactly what is recorded as
+        refunded — whatever order the order's refunds and the invoice refunds came in."""
+        given_back: dict[str, int] = {}
+        for reference, cents in self.gateway_refunds.values():
+            given_back[reference] = given_back.get(reference, 0) + cents
+        memberships = set(Membership.objects.values_list("order_id", flat=True))
+        for order in Order.objects.exclude(gateway_reference=""):
+            back = given_back.get(order.gateway_reference, 0)
+            assert back <= self.charged.get(order.pk, 0), (order, back)
+            if order.pk in memberships:
+                assert back == order.refunded_cents, (order, back)
+        renewals = MembershipInvoice.objects.exclude(gateway_reference__startswith="order-")
+        for invoice in renewals:
+            back = given_back.get(invoice.gateway_reference, 0)
+            took = invoice.amount_cents if invoice.status == MembershipInvoice.Status.PAID else 0
+            assert back <= took and back == invoice.refunded_cents, (invoice, back)
 
     @invariant()
     def no_reward_card_pays_for_a_gift_card(self):
@@ -615,8 +742,20 @@ class StoreMachine(RuleBasedStateMachine):
         return real >= self.world.promotion.minimum_order_cents
 
 
-def test_no_sequence_of_customer_actions_gets_value_out_that_was_not_paid_for(course_index):
+def test_no_sequence_of_customer_actions_gets_value_out_that_was_not_paid_for(
+    course_index, monkeypatch
+):
     StoreMachine.world = World(course_index)
+    refund_payment = TestGateway.refund_payment
+
+    def recorded(gateway, *, reference, amount_cents, idempotency_key):
+        # A provider makes one refund per idempotency key: a repeat gives nothing more.
+        StoreMachine.gateway_refunds.setdefault(idempotency_key, (reference, amount_cents))
+        return refund_payment(
+            gateway, reference=reference, amount_cents=amount_cents, idempotency_key=idempotency_key
+        )
+
+    monkeypatch.setattr(TestGateway, "refund_payment", recorded)
     run_state_machine_as_test(
         StoreMachine,
         settings=settings(
