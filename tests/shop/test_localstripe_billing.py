@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # localstripe_billing.CLOCK_URL (not imported: that module imports localstripe, which only its
 # own process needs).
 CLOCK_URL = "/_test/subscriptions/{id}/advance"
+FAILED_MAIL = "[Coachhouse] Your Monthly membership payment failed"
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,11 @@ def test_a_declined_renewal_makes_the_membership_past_due_and_a_new_card_recover
     assert membership.status == Membership.Status.PAST_DUE
     assert membership.invoices.get(gateway_reference=renewal["id"]).status == "failed"
     assert user_is_member(user=user)  # the grace period
-    assert any("payment" in m.subject.lower() for m in mail.outbox)
+    # The e-mail is sent once the event's transaction has committed.
+    wait_for(
+        lambda: FAILED_MAIL in [m.subject for m in mail.outbox],
+        lambda: f"no payment failed e-mail: {[m.subject for m in mail.outbox]}",
+    )
 
     # The member saves a new card: the failed renewal is charged again with it.
     page = client.get(reverse("shop:membership_card", args=[membership.pk]))
