@@ -156,3 +156,14 @@ def test_a_forged_membership_event_changes_nothing(post, plan_order):
     payload = _event("customer.subscription.created", _subscription("active"), created=START)
     assert post(payload, secret="whsec_wrong").status_code == 400
     assert not Membership.objects.exists() and not PaymentEvent.objects.exists()
+
+
+def test_a_one_off_invoices_event_with_no_subscription_details_is_acknowledged(post, plan_order):
+    """Stripe's `subscription_details` is null on an invoice no subscription made (one made in
+    the dashboard): its events are recorded and acknowledged, not refused as invalid."""
+    invoice = _invoice("in_one_off", "paid", start=START, end=START, sub=None)
+    invoice["subscription_details"] = None
+    response = post(_event("invoice.paid", invoice, created=START))
+    assert (response.status_code, response.content) == (200, b"unknown subscription")
+    assert PaymentEvent.objects.get().event_type == "invoice.paid"
+    assert not MembershipInvoice.objects.exists()
