@@ -246,6 +246,19 @@ def membership_apply_subscription(
             When(status__in=Membership.RUNNING, then=F("status")),
             default=Value(Membership.Status.INCOMPLETE),
         )
+    # Past due means the current period's invoice is unpaid: when we hold it paid, this is a
+    # snapshot from before the payment (a new card's subscription update and the retry it
+    # paid share a second, and their events come in any order); its status no longer holds.
+    paid_since = (
+        status == Membership.Status.PAST_DUE
+        and subscription.current_period_end is not None
+        and membership.invoices.filter(
+            status=MembershipInvoice.Status.PAID,
+            period_end__gte=subscription.current_period_end,
+        ).exists()
+    )
+    if paid_since:
+        status = F("status")
     changes = {
         "status": status,
         "cancel_at_period_end": subscription.cancel_at_period_end,
@@ -264,7 +277,7 @@ def membership_apply_subscription(
         Membership.objects.filter(
             pk=membership.pk, current_period_end__lt=subscription.current_period_end
         ).update(current_period_end=subscription.current_period_end)
-    if subscription.status == Membership.Status.PAST_DUE:
+    if subscription.status == Membership.Status.PAST_DUE and not paid_since:
         Membership.objects.filter(pk=membership.pk, grace_ends_at__isnull=True).update(
             past_due_since=at, grace_ends_at=_grace_end(failed_at=at)
         )

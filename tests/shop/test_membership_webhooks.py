@@ -167,3 +167,26 @@ def test_a_one_off_invoices_event_with_no_subscription_details_is_acknowledged(p
     assert (response.status_code, response.content) == (200, b"unknown subscription")
     assert PaymentEvent.objects.get().event_type == "invoice.paid"
     assert not MembershipInvoice.objects.exists()
+
+
+def test_a_past_due_snapshot_taken_before_the_retry_paid_does_not_undo_the_payment(
+    post, plan_order
+):
+    """A new card: Stripe's subscription update (still past due) and the paid retry happen in
+    the same second, and their events may come in either order."""
+    post(
+        _event(
+            "invoice.paid", _invoice("in_1", "paid", start=START, end=START + MONTH), created=START
+        )
+    )
+    renewal = dict(start=START + MONTH, end=START + 2 * MONTH)
+    post(
+        _event("invoice.payment_failed", _invoice("in_2", "open", **renewal), created=START + MONTH)
+    )
+    paid_at = START + MONTH + 60
+    post(_event("invoice.paid", _invoice("in_2", "paid", **renewal), created=paid_at))
+    stale = _subscription("past_due", period_end=START + 2 * MONTH)
+    assert post(_event("customer.subscription.updated", stale, created=paid_at)).status_code == 200
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.ACTIVE and membership.grace_ends_at is None
+    assert membership.current_period_end.timestamp() == START + 2 * MONTH
