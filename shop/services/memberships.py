@@ -203,23 +203,35 @@ def membership_apply_invoice(*, membership: Membership, invoice: InvoiceState) -
             updated_at=failed_at,
         )
     )
-    if went_past_due:
+    # The subscription's own past-due event may have come first (it starts the grace but
+    # sends nothing): the failure of the period still unpaid is told once per grace period.
+    past_due_unpaid = went_past_due or (
+        Membership.objects.filter(
+            pk=membership.pk, status=Membership.Status.PAST_DUE, grace_ends_at__isnull=False
+        ).exists()
+        and not membership.invoices.filter(
+            status=MembershipInvoice.Status.PAID, period_end__gte=invoice.period_end
+        ).exists()
+    )
+    if past_due_unpaid:
         grace_end = Membership.objects.values_list("grace_ends_at", flat=True).get(pk=membership.pk)
-        if (
+        told = (
             Membership.objects.filter(pk=membership.pk)
             .exclude(failure_notice_for=grace_end)
             .update(failure_notice_for=grace_end)
-        ):
+        )
+        if told:
             transaction.on_commit(
                 lambda: tasks.send_membership_email.enqueue(
                     membership_id=membership.pk, kind="payment_failed"
                 )
             )
-        tasks.schedule(
-            tasks.send_membership_ending_notices,
-            at=grace_end - ENDING_NOTICE_BEFORE,
-        )
-        return "failed"
+            tasks.schedule(
+                tasks.send_membership_ending_notices,
+                at=grace_end - ENDING_NOTICE_BEFORE,
+            )
+        if went_past_due or told:
+            return "failed"
     return "recorded"
 
 

@@ -190,3 +190,24 @@ def test_a_past_due_snapshot_taken_before_the_retry_paid_does_not_undo_the_payme
     membership = Membership.objects.get()
     assert membership.status == Membership.Status.ACTIVE and membership.grace_ends_at is None
     assert membership.current_period_end.timestamp() == START + 2 * MONTH
+
+
+def test_the_failure_email_goes_out_once_when_the_subscriptions_past_due_event_came_first(
+    post, plan_order, mailoutbox
+):
+    post(
+        _event(
+            "invoice.paid", _invoice("in_1", "paid", start=START, end=START + MONTH), created=START
+        )
+    )
+    past_due = _subscription("past_due", period_end=START + 2 * MONTH)
+    post(_event("customer.subscription.updated", past_due, created=START + MONTH))
+    assert not [m for m in mailoutbox if "payment failed" in m.subject]
+    failed = _invoice("in_2", "open", start=START + MONTH, end=START + 2 * MONTH)
+    post(_event("invoice.payment_failed", failed, created=START + MONTH))
+    post(_event("invoice.payment_failed", failed, created=START + MONTH, event_id="evt_again"))
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.PAST_DUE and membership.grace_ends_at
+    assert [m.subject for m in mailoutbox if "payment failed" in m.subject] == [
+        "[Coachhouse] Your Monthly membership payment failed"
+    ]
