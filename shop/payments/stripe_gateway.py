@@ -537,7 +537,8 @@ def invoice_state_from_invoice(invoice: dict, *, failed: bool = False) -> Invoic
     period = line.get("period") or {}
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
     subscription = invoice.get("subscription") or details.get("subscription") or ""
-    metadata = invoice.get("subscription_details", details).get("metadata") or {}
+    # Null on an invoice no subscription made (one from the dashboard); basil moved it to `parent`.
+    metadata = (invoice.get("subscription_details") or details).get("metadata") or {}
     paid = invoice.get("status") == "paid"
     intent = invoice.get("payment_intent") or ""
     return InvoiceState(

@@ -203,23 +203,35 @@ def membership_apply_invoice(*, membership: Membership, invoice: InvoiceState) -
             updated_at=failed_at,
         )
     )
-    if went_past_due:
+    # The subscription's own past-due event may have come first (it starts the grace but
+    # sends nothing): the failure of the period still unpaid is told once per grace period.
+    past_due_unpaid = went_past_due or (
+        Membership.objects.filter(
+            pk=membership.pk, status=Membership.Status.PAST_DUE, grace_ends_at__isnull=False
+        ).exists()
+        and not membership.invoices.filter(
+            status=MembershipInvoice.Status.PAID, period_end__gte=invoice.period_end
+        ).exists()
+    )
+    if past_due_unpaid:
         grace_end = Membership.objects.values_list("grace_ends_at", flat=True).get(pk=membership.pk)
-        if (
+        told = (
             Membership.objects.filter(pk=membership.pk)
             .exclude(failure_notice_for=grace_end)
             .update(failure_notice_for=grace_end)
-        ):
+        )
+        if told:
             transaction.on_commit(
                 lambda: tasks.send_membership_email.enqueue(
                     membership_id=membership.pk, kind="payment_failed"
                 )
             )
-        tasks.schedule(
-            tasks.send_membership_ending_notices,
-            at=grace_end - ENDING_NOTICE_BEFORE,
-        )
-        return "failed"
+            tasks.schedule(
+                tasks.send_membership_ending_notices,
+                at=grace_end - ENDING_NOTICE_BEFORE,
+            )
+        if went_past_due or told:
+            return "failed"
     return "recorded"
 
 
@@ -246,6 +258,19 @@ def membership_apply_subscription(
             When(status__in=Membership.RUNNING, then=F("status")),
             default=Value(Membership.Status.INCOMPLETE),
         )
+    # Past due means the current period's invoice is unpaid: when we hold it paid, this is a
+    # snapshot from before the payment (a new card's subscription update and the retry it
+    # paid share a second, and their events come in any order); its status no longer holds.
+    paid_since = (
+        status == Membership.Status.PAST_DUE
+        and subscription.current_period_end is not None
+        and membership.invoices.filter(
+            status=MembershipInvoice.Status.PAID,
+            period_end__gte=subscription.current_period_end,
+        ).exists()
+    )
+    if paid_since:
+        status = F("status")
     changes = {
         "status": status,
         "cancel_at_period_end": subscription.cancel_at_period_end,
@@ -264,7 +289,7 @@ def membership_apply_subscription(
         Membership.objects.filter(
             pk=membership.pk, current_period_end__lt=subscription.current_period_end
         ).update(current_period_end=subscription.current_period_end)
-    if subscription.status == Membership.Status.PAST_DUE:
+    if subscription.status == Membership.Status.PAST_DUE and not paid_since:
         Membership.objects.filter(pk=membership.pk, grace_ends_at__isnull=True).update(
             past_due_since=at, grace_ends_at=_grace_end(failed_at=at)
         )

@@ -103,15 +103,26 @@ def localstripe_request(base: str, method: str, path: str, data: dict | None = N
     return json.loads(raw) if raw.strip().startswith(b"{") else {}
 
 
-@pytest.fixture(scope="session")
-def localstripe_base(tmp_path_factory):
-    """localstripe on a free port of 127.0.0.1 for the session; skipped, saying why, if it fails."""
+def wait_for(condition, message, timeout: float = 120) -> None:
+    """Poll until `condition()` is true: for what localstripe's webhooks do on the live server.
+    `message` (a string, or a callable for one) says what never happened; the timeout only
+    bounds a webhook that never comes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(message() if callable(message) else message)
+        time.sleep(0.05)
+
+
+def start_localstripe(tmp_path_factory, module: str):
+    """localstripe (launched by `module`) on a free port of 127.0.0.1, until the generator
+    closes; skipped, saying why, if it does not start."""
     if importlib.util.find_spec("localstripe") is None:
         pytest.skip("localstripe is not installed (it is in the dev extra: make install)")
     port = _free_port()
     state = tmp_path_factory.mktemp("localstripe") / "state.pickle"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.shop.localstripe_server", str(port), str(state)],
+        [sys.executable, "-m", module, str(port), str(state)],
         cwd=Path(__file__).resolve().parents[2],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -132,12 +143,18 @@ def localstripe_base(tmp_path_factory):
     process.wait(timeout=5)
 
 
-@pytest.fixture
-def localstripe(localstripe_base, live_server, settings):
-    """Stripe settings aimed at an emptied localstripe that posts webhooks to our live server."""
-    localstripe_request(localstripe_base, "DELETE", "/_config/data")
+@pytest.fixture(scope="session")
+def localstripe_base(tmp_path_factory):
+    """localstripe as released, for the session."""
+    yield from start_localstripe(tmp_path_factory, "tests.shop.localstripe_server")
+
+
+def aim_at_localstripe(base: str, live_server, settings) -> str:
+    """Empty localstripe, have it post its webhooks to our live server, and point the Stripe
+    settings at it."""
+    localstripe_request(base, "DELETE", "/_config/data")
     localstripe_request(
-        localstripe_base,
+        base,
         "POST",
         "/_config/webhooks/coachhouse",
         {"url": live_server.url + "/shop/stripe/webhook/", "secret": LOCALSTRIPE_WEBHOOK_SECRET},
@@ -145,8 +162,14 @@ def localstripe(localstripe_base, live_server, settings):
     settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_localstripe"
     settings.STRIPE_WEBHOOK_SECRET = LOCALSTRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = localstripe_base
-    return localstripe_base
+    settings.STRIPE_API_BASE = base
+    return base
+
+
+@pytest.fixture
+def localstripe(localstripe_base, live_server, settings):
+    """Stripe settings aimed at an emptied localstripe that posts webhooks to our live server."""
+    return aim_at_localstripe(localstripe_base, live_server, settings)
 
 
 # Gift cards ----------------------------------------------------------------

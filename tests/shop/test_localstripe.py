@@ -8,39 +8,34 @@ the event did. The tests wait for that row, and those about a paid order for its
 (sent on commit), polling; the deadlines are only bounds for a webhook that never comes.
 """
 
-import time
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from courses.models import Enrollment
 from shop.models import GiftCard, GiftCardTransaction, Order, PaymentEvent
-from tests.shop.conftest import LOCALSTRIPE_WEBHOOK_SECRET, localstripe_request
+from tests.shop.conftest import LOCALSTRIPE_WEBHOOK_SECRET, localstripe_request, wait_for
 from tests.shop.stripe_events import event, sign
 
 # Transactional, so the live server sees the rows; serialized rollback restores Wagtail's root page.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _wait_for_event(event_type: str, timeout: float = 120) -> None:
+def _wait_for_event(event_type: str) -> None:
     """Until localstripe's webhook for `event_type` has been handled and committed."""
-    deadline = time.monotonic() + timeout
-    while not PaymentEvent.objects.filter(event_type=event_type).exists():
-        assert time.monotonic() < deadline, f"localstripe never delivered {event_type}"
-        time.sleep(0.05)
+    wait_for(
+        lambda: PaymentEvent.objects.filter(event_type=event_type).exists(),
+        f"localstripe never delivered {event_type}",
+    )
 
 
-def _wait_for_receipt(timeout: float = 120) -> None:
+def _wait_for_receipt() -> None:
     """The receipt is queued on commit: once it is sent, the whole fulfilment is visible.
 
     The final effect of a paid order, so a test that needs the fulfilment waits for it
     rather than for the event row (see the module docstring).
     """
-    deadline = time.monotonic() + timeout
-    while not mail.outbox:
-        assert time.monotonic() < deadline, "the paid order's receipt was never sent"
-        time.sleep(0.05)
+    wait_for(lambda: mail.outbox, "the paid order's receipt was never sent")
 
 
 @pytest.fixture

@@ -137,3 +137,58 @@ def test_a_forged_membership_event_changes_nothing(post, plan_order):
     payload = _event("customer.subscription.created", _subscription("active"), created=START)
     assert post(payload, secret="whsec_wrong").status_code == 400
     assert not Membership.objects.exists() and not PaymentEvent.objects.exists()
+
+
+def test_a_one_off_invoices_event_with_no_subscription_details_is_acknowledged(post, plan_order):
+    """Stripe's `subscription_details` is null on an invoice no subscription made (one made in
+    the dashboard): its events are recorded and acknowledged, not refused as invalid."""
+    invoice = _invoice("in_one_off", "paid", start=START, end=START, sub=None)
+    invoice["subscription_details"] = None
+    response = post(_event("invoice.paid", invoice, created=START))
+    assert (response.status_code, response.content) == (200, b"unknown subscription")
+    assert PaymentEvent.objects.get().event_type == "invoice.paid"
+    assert not MembershipInvoice.objects.exists()
+
+
+def test_a_past_due_snapshot_taken_before_the_retry_paid_does_not_undo_the_payment(
+    post, plan_order
+):
+    """A new card: Stripe's subscription update (still past due) and the paid retry happen in
+    the same second, and their events may come in either order."""
+    post(
+        _event(
+            "invoice.paid", _invoice("in_1", "paid", start=START, end=START + MONTH), created=START
+        )
+    )
+    renewal = dict(start=START + MONTH, end=START + 2 * MONTH)
+    post(
+        _event("invoice.payment_failed", _invoice("in_2", "open", **renewal), created=START + MONTH)
+    )
+    paid_at = START + MONTH + 60
+    post(_event("invoice.paid", _invoice("in_2", "paid", **renewal), created=paid_at))
+    stale = _subscription("past_due", period_end=START + 2 * MONTH)
+    assert post(_event("customer.subscription.updated", stale, created=paid_at)).status_code == 200
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.ACTIVE and membership.grace_ends_at is None
+    assert membership.current_period_end.timestamp() == START + 2 * MONTH
+
+
+def test_the_failure_email_goes_out_once_when_the_subscriptions_past_due_event_came_first(
+    post, plan_order, mailoutbox
+):
+    post(
+        _event(
+            "invoice.paid", _invoice("in_1", "paid", start=START, end=START + MONTH), created=START
+        )
+    )
+    past_due = _subscription("past_due", period_end=START + 2 * MONTH)
+    post(_event("customer.subscription.updated", past_due, created=START + MONTH))
+    assert not [m for m in mailoutbox if "payment failed" in m.subject]
+    failed = _invoice("in_2", "open", start=START + MONTH, end=START + 2 * MONTH)
+    post(_event("invoice.payment_failed", failed, created=START + MONTH))
+    post(_event("invoice.payment_failed", failed, created=START + MONTH, event_id="evt_again"))
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.PAST_DUE and membership.grace_ends_at
+    assert [m.subject for m in mailoutbox if "payment failed" in m.subject] == [
+        "[Coachhouse] Your Monthly membership payment failed"
+    ]
