@@ -5,6 +5,7 @@ the tests run in (see pytest_collection_modifyitems).
 """
 
 import os
+import threading
 
 import pytest
 from hypothesis import HealthCheck
@@ -60,6 +61,57 @@ def _clear_cache(monkeypatch):
     yield
     cache.clear()
     page_cache.forget_content_generation()
+
+
+# The live server ------------------------------------------------------------------------
+
+
+class RequestsInFlight:
+    """The requests a live server has accepted and not finished, so that a test's teardown can
+    wait for the last of them before its database is flushed: on PostgreSQL a request still
+    reading (a late XHR of the browser, a webhook localstripe posts after the test's last
+    assertion) while the flush's TRUNCATE takes its locks ended in a deadlock."""
+
+    def __init__(self, httpd):
+        self.count = 0
+        self.changed = threading.Condition()
+        accept, answer = httpd.process_request, httpd.process_request_thread
+
+        def process_request(request, client_address):  # in the server's thread, on accept
+            with self.changed:
+                self.count += 1
+            try:
+                accept(request, client_address)  # starts a thread running the one below
+            except BaseException:
+                self._finished()
+                raise
+
+        def process_request_thread(request, client_address):
+            try:
+                answer(request, client_address)  # ends by closing its database connections
+            finally:
+                self._finished()
+
+        httpd.process_request = process_request
+        httpd.process_request_thread = process_request_thread
+
+    def _finished(self):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 60) -> None:
+        """Return once no request is being answered (the timeout only bounds a stuck one)."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.count == 0, timeout):
+                raise AssertionError(f"the live server is still answering {self.count} request(s)")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, with `requests_in_flight` (RequestsInFlight)."""
+    live_server.requests_in_flight = RequestsInFlight(live_server.thread.httpd)
+    return live_server
 
 
 # The test database ---------------------------------------------------------------------

@@ -80,11 +80,13 @@ def chromium():
 
 
 @pytest.fixture
-def browser(demo_site, chromium):
-    """The run's Chromium; every context a test opens is closed after it."""
+def browser(demo_site, chromium, live_server):
+    """The run's Chromium; every context a test opens is closed after it, and the requests its
+    pages left behind are answered before the database is flushed."""
     yield chromium
     for context in chromium.contexts:
         context.close()
+    live_server.requests_in_flight.wait_until_idle()
 
 
 @pytest.fixture
@@ -99,6 +101,7 @@ def page(live_server, browser, request):
         RESULTS.mkdir(exist_ok=True)
         page.screenshot(path=RESULTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    live_server.requests_in_flight.wait_until_idle()
 
 
 @pytest.hookimpl(hookwrapper=True)

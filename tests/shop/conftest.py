@@ -168,8 +168,10 @@ def aim_at_localstripe(base: str, live_server, settings) -> str:
 
 @pytest.fixture
 def localstripe(localstripe_base, live_server, settings):
-    """Stripe settings aimed at an emptied localstripe that posts webhooks to our live server."""
-    return aim_at_localstripe(localstripe_base, live_server, settings)
+    """Stripe settings aimed at an emptied localstripe that posts webhooks to our live server;
+    the webhooks it is still posting are answered before the database is flushed."""
+    yield aim_at_localstripe(localstripe_base, live_server, settings)
+    live_server.requests_in_flight.wait_until_idle()
 
 
 # Gift cards ----------------------------------------------------------------

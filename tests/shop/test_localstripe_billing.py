@@ -31,7 +31,11 @@ from tests.shop.conftest import (
 from tests.shop.factories import MembershipPlanFactory
 
 # Transactional, so the live server sees the rows; serialized rollback restores Wagtail's root page.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # One localstripe process for the module: its journeys stay on one xdist worker.
+    pytest.mark.xdist_group("localstripe_billing"),
+]
 
 # localstripe_billing.CLOCK_URL (not imported: that module imports localstripe, which only its
 # own process needs).
@@ -47,7 +51,8 @@ def billing_base(tmp_path_factory):
 
 @pytest.fixture
 def stripe(billing_base, live_server, settings):
-    return aim_at_localstripe(billing_base, live_server, settings)
+    yield aim_at_localstripe(billing_base, live_server, settings)
+    live_server.requests_in_flight.wait_until_idle()  # before the flush (tests/conftest.py)
 
 
 @pytest.fixture
