@@ -429,9 +429,22 @@ def instalment_apply_subscription(
         return instalment_plan_cancel(
             plan=plan, at=subscription.canceled_at or at, stop_at_gateway=False
         )
-    if subscription.status == "past_due":
+    if subscription.status == "past_due" and not _paid_through(plan, subscription):
         return _start_grace(plan=plan, at=at, notify=False)
     return False
+
+
+def _paid_through(plan: InstalmentPlan, subscription: SubscriptionState) -> bool:
+    """Whether we hold the instalment of the subscription's current period paid. Past due
+    means that one is unpaid, so a past-due snapshot is then older than the payment (a new
+    card's subscription update and the retry it paid share a second, and their events come
+    in any order), as for memberships (`membership_apply_subscription`)."""
+    return subscription.current_period_end is not None and (
+        plan.payments.filter(
+            status=InstalmentPayment.Status.PAID,
+            period_end__gte=subscription.current_period_end,
+        ).exists()
+    )
 
 
 @transaction.atomic

@@ -5,13 +5,16 @@ counted once in any order, Stripe told to stop after the N-th, access revoked wh
 subscription ends unpaid. Stripe is played by the in-memory `StripeBillingPeer`."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Enrollment
 from shop.models import InstalmentPlan, Order, PaymentEvent
+from shop.services.instalments import instalment_plans_end_overdue
 from tests.shop.stripe_events import event, payment_intent
 from tests.shop.test_stripe_billing import MONTH, StripeBillingPeer, stripe_peer  # noqa: F401
 
@@ -194,3 +197,46 @@ def test_subscription_events_before_the_payment_find_the_plan_by_its_order(
     _pay_first(plan_order, stripe_peer, post)
     assert InstalmentPlan.objects.get().paid_count == 1
     assert _enrolled(user, course)
+
+
+def test_a_past_due_snapshot_taken_before_the_retry_paid_does_not_undo_the_payment(
+    plan_order,
+    stripe_peer,  # noqa: F811
+    post,
+    user,
+    course,
+):
+    """A new card: Stripe's subscription update (still past due) and the paid retry happen in
+    the same second, and their events may come in either order. The instalment is paid: no
+    grace period starts, and the end of a grace period would not take the course away."""
+    _pay_first(plan_order, stripe_peer, post)
+    second = _invoice(plan_order, "in_2", "open", number=2)
+    post(event("invoice.payment_failed", second))
+    post(event("invoice.paid", {**second, "status": "paid", "amount_paid": 5500}))
+    assert InstalmentPlan.objects.get().status == InstalmentPlan.Status.ACTIVE
+    period_end = second["lines"]["data"][0]["period"]["end"]
+    stale = _subscription(
+        plan_order, "past_due", items={"data": [{"current_period_end": period_end}]}
+    )
+    assert post(event("customer.subscription.updated", stale)).status_code == 200
+    plan = InstalmentPlan.objects.get()
+    assert plan.status == InstalmentPlan.Status.ACTIVE and plan.grace_ends_at is None
+    assert plan.paid_count == 2
+    instalment_plans_end_overdue(now=timezone.now() + timedelta(days=365))
+    assert _enrolled(user, course)
+
+
+def test_a_past_due_snapshot_of_an_unpaid_period_still_starts_the_grace_period(
+    plan_order,
+    stripe_peer,  # noqa: F811
+    post,
+):
+    _pay_first(plan_order, stripe_peer, post)
+    second = _invoice(plan_order, "in_2", "open", number=2)
+    period_end = second["lines"]["data"][0]["period"]["end"]
+    stale = _subscription(
+        plan_order, "past_due", items={"data": [{"current_period_end": period_end}]}
+    )
+    post(event("customer.subscription.updated", stale))
+    plan = InstalmentPlan.objects.get()
+    assert plan.status == InstalmentPlan.Status.PAST_DUE and plan.grace_ends_at is not None
