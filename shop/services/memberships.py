@@ -185,6 +185,13 @@ def membership_apply_invoice(*, membership: Membership, invoice: InvoiceState) -
                 updated_at=timezone.now(),
             )
         )
+        if not moved and not membership.invoices.filter(status="paid").exclude(pk=row.pk).exists():
+            # The first paid invoice is the provider's word on the first period, which the
+            # fulfilment's own estimate (its time plus an interval, seconds or minutes after
+            # the provider started the subscription) only approximated: it wins, earlier too.
+            Membership.objects.filter(pk=membership.pk).filter(
+                running, current_period_end__gt=invoice.period_end
+            ).update(current_period_end=invoice.period_end, updated_at=timezone.now())
         return "paid" if moved else "recorded"
     if invoice.status != "failed":
         return "recorded"

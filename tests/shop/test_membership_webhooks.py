@@ -7,6 +7,7 @@ import pytest
 
 from shop.models import Membership, MembershipInvoice, Order, PaymentEvent
 from tests.shop.factories import stripe_membership_order
+from tests.shop.stripe_events import payment_intent
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,25 @@ def test_the_failure_email_goes_out_once_when_the_subscriptions_past_due_event_c
     assert [m.subject for m in mailoutbox if "payment failed" in m.subject] == [
         "[Coachhouse] Your Monthly membership payment failed"
     ]
+
+
+def test_the_first_paid_invoice_sets_the_period_the_fulfilment_only_estimated(post, plan_order):
+    """The payment's own event fulfils the order first: the membership's period is estimated
+    from the fulfilment's time, later than Stripe's start of the subscription. The first
+    invoice.paid puts Stripe's period end in its place, earlier too; a renewal moves it on,
+    and the first invoice delivered again does not move it back."""
+    intent = payment_intent(plan_order)
+    post(_event("payment_intent.succeeded", intent, created=START))
+    membership = Membership.objects.get()
+    assert membership.order == plan_order
+    end = int(membership.current_period_end.timestamp()) - 90  # Stripe started it 90 s sooner
+    first = _invoice("in_1", "paid", start=end - MONTH, end=end)
+    post(_event("invoice.paid", first, created=START + 1))
+    membership.refresh_from_db()
+    assert membership.current_period_end.timestamp() == end
+    renewal = _invoice("in_2", "paid", start=end, end=end + MONTH)
+    post(_event("invoice.paid", renewal, created=START + 2))
+    post(_event("invoice.paid", first, created=START + 3, event_id="evt_first_again"))
+    membership.refresh_from_db()
+    assert membership.current_period_end.timestamp() == end + MONTH
+    assert membership.status == Membership.Status.ACTIVE
