@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shop.models import InstalmentPlan, Membership, Order, PaymentEvent
@@ -211,6 +212,23 @@ def _order_for_payment(payment: PaymentState) -> Order | None:
     return None
 
 
+def _lock_orders(event: WebhookEvent, order: Order | None) -> None:
+    """Lock the rows of the orders the event concerns before anything else: the order its
+    payment names, and the checkout order of its subscription. Two events of one purchase
+    (a payment's success and its invoice's, delivered at the same moment) then take their
+    locks in the same order, the second waiting for the first to commit; before, each took
+    the order's and the membership's rows in its own order, and PostgreSQL ended one with a
+    deadlock (a 503, so a retry)."""
+    rows = Q(pk=order.pk) if order is not None else Q(pk__in=[])
+    subscription = event.subscription or (event.invoice and _invoice_subscription(event.invoice))
+    if subscription:
+        if subscription.reference:
+            rows |= Q(gateway_subscription=subscription.reference)
+        if subscription.order_number:
+            rows |= Q(number=subscription.order_number)
+    list(Order.objects.select_for_update().filter(rows).order_by("pk").values_list("pk"))
+
+
 @transaction.atomic
 def payment_event_process(*, event: WebhookEvent) -> str:
     """Handle one verified provider event at most once (by event id); returns what happened.
@@ -219,6 +237,7 @@ def payment_event_process(*, event: WebhookEvent) -> str:
     The event row and its effects commit together, so a failure lets the provider retry.
     """
     order = _order_for_payment(event.payment)
+    _lock_orders(event, order)
     _, created = PaymentEvent.objects.get_or_create(
         event_id=event.id, defaults={"event_type": event.type, "order": order}
     )
