@@ -67,33 +67,29 @@ def _clear_cache(monkeypatch):
 
 
 class RequestsInFlight:
-    """The requests a live server has accepted and not finished, so that a test's teardown can
-    wait for the last of them before its database is flushed: on PostgreSQL a request still
-    reading (a late XHR of the browser, a webhook localstripe posts after the test's last
-    assertion) while the flush's TRUNCATE takes its locks ended in a deadlock."""
+    """The requests a live server is answering, so that a test's teardown can wait for the
+    last of them before its database is flushed: on PostgreSQL a request still reading (a
+    late XHR of the browser, a webhook localstripe posts after the test's last assertion)
+    while the flush's TRUNCATE took its locks ended in a deadlock. A request counts from the
+    application's call to its response's close (where Django closes its database
+    connections); an idle keep-alive connection is not a request."""
 
     def __init__(self, httpd):
         self.count = 0
         self.changed = threading.Condition()
-        accept, answer = httpd.process_request, httpd.process_request_thread
+        application = httpd.get_app()
 
-        def process_request(request, client_address):  # in the server's thread, on accept
+        def counted(environ, start_response):
             with self.changed:
                 self.count += 1
             try:
-                accept(request, client_address)  # starts a thread running the one below
+                body = application(environ, start_response)
             except BaseException:
                 self._finished()
                 raise
+            return _ClosingBody(body, self._finished)
 
-        def process_request_thread(request, client_address):
-            try:
-                answer(request, client_address)  # ends by closing its database connections
-            finally:
-                self._finished()
-
-        httpd.process_request = process_request
-        httpd.process_request_thread = process_request_thread
+        httpd.set_app(counted)
 
     def _finished(self):
         with self.changed:
@@ -105,6 +101,23 @@ class RequestsInFlight:
         with self.changed:
             if not self.changed.wait_for(lambda: self.count == 0, timeout):
                 raise AssertionError(f"the live server is still answering {self.count} request(s)")
+
+
+class _ClosingBody:
+    """A WSGI response body that reports its close (the server closes it, sent or not)."""
+
+    def __init__(self, body, on_close):
+        self.body, self.on_close = body, on_close
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.on_close()
 
 
 @pytest.fixture(scope="session")
