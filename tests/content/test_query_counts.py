@@ -90,14 +90,12 @@ def _count(client: Client, url: str, django_assert_max_num_queries, limit: int) 
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_a_public_page_takes_at_most_12_queries_and_no_more_as_content_grows(
-    name, seeded, django_assert_max_num_queries
-):
+def _counts_before_and_after_more_content(name: str, django_assert_max_num_queries):
+    """The page's query counts, anonymous and signed in, each within 12; then, after
+    `_more_content`, each within what it was before."""
     anonymous, customer = Client(), Client()
     customer.force_login(UserFactory())
     url = _uncached(PAGES[name]())
-
     before = [
         _count(client, url, django_assert_max_num_queries, MAX_QUERIES)
         for client in (anonymous, customer)
@@ -107,6 +105,14 @@ def test_a_public_page_takes_at_most_12_queries_and_no_more_as_content_grows(
         _count(client, url, django_assert_max_num_queries, limit)
         for client, limit in zip((anonymous, customer), before, strict=True)
     ]
+    return before, after
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_public_page_takes_at_most_12_queries_and_no_more_as_content_grows(
+    name, seeded, django_assert_max_num_queries
+):
+    before, after = _counts_before_and_after_more_content(name, django_assert_max_num_queries)
 
     # Search results may hold fewer page types afterwards (one specific query per type shown).
     assert all(later <= earlier for later, earlier in zip(after, before, strict=True))
@@ -119,18 +125,6 @@ def test_a_page_rendering_its_fragments_afresh_takes_at_most_12_queries_as_conte
     """The first rendering after a publish finds none of its per-generation fragments
     (website/content/fragments.py), which the warm-up above stores: counted without them."""
     monkeypatch.setattr(fragments, "_stored", lambda key: None)
-    anonymous, customer = Client(), Client()
-    customer.force_login(UserFactory())
-    url = _uncached(PAGES[name]())
-
-    before = [
-        _count(client, url, django_assert_max_num_queries, MAX_QUERIES)
-        for client in (anonymous, customer)
-    ]
-    _more_content()
-    after = [
-        _count(client, url, django_assert_max_num_queries, limit)
-        for client, limit in zip((anonymous, customer), before, strict=True)
-    ]
+    before, after = _counts_before_and_after_more_content(name, django_assert_max_num_queries)
 
     assert all(later <= earlier for later, earlier in zip(after, before, strict=True))

@@ -19,7 +19,7 @@ from tests.courses.conftest import course, course_index, enrolled_user, free_les
 from tests.courses.factories import CoursePageFactory
 from tests.factories import UserFactory
 from tests.shop.billing_peer import billing_peer  # noqa: F401 - the in-memory Stripe Billing
-from tests.shop.factories import issue_card
+from tests.shop.factories import MembershipPlanFactory, issue_card
 from tests.shop.stripe_events import sign
 
 
@@ -172,6 +172,23 @@ def localstripe(localstripe_base, live_server, settings):
     the webhooks it is still posting are answered before the database is flushed."""
     yield aim_at_localstripe(localstripe_base, live_server, settings)
     live_server.requests_in_flight.wait_until_idle()
+
+
+# Membership plans ----------------------------------------------------------
+
+
+@pytest.fixture
+def monthly(course):  # noqa: F811 - the imported fixture, by name
+    """A monthly membership plan ($29) granting the course."""
+    return MembershipPlanFactory(name="Monthly", price_cents=2900, courses=[course])
+
+
+@pytest.fixture
+def yearly(course):  # noqa: F811 - the imported fixture, by name
+    """A yearly membership plan ($290) granting the course."""
+    return MembershipPlanFactory(
+        name="Yearly", interval="year", price_cents=29000, courses=[course]
+    )
 
 
 # Gift cards ----------------------------------------------------------------

@@ -28,7 +28,6 @@ from tests.shop.conftest import (
     start_localstripe,
     wait_for,
 )
-from tests.shop.factories import MembershipPlanFactory
 
 # Transactional, so the live server sees the rows; serialized rollback restores Wagtail's root page.
 pytestmark = [
@@ -53,18 +52,6 @@ def billing_base(tmp_path_factory):
 def stripe(billing_base, live_server, settings):
     yield aim_at_localstripe(billing_base, live_server, settings)
     live_server.requests_in_flight.wait_until_idle()  # before the flush (tests/conftest.py)
-
-
-@pytest.fixture
-def monthly(course):
-    return MembershipPlanFactory(name="Monthly", price_cents=2900, courses=[course])
-
-
-@pytest.fixture
-def yearly(course):
-    return MembershipPlanFactory(
-        name="Yearly", interval="year", price_cents=29000, courses=[course]
-    )
 
 
 def settle(base: str) -> None:

@@ -31,18 +31,6 @@ def _at(moment):
 
 
 @pytest.fixture
-def monthly(course):
-    return MembershipPlanFactory(name="Monthly", price_cents=2900, courses=[course])
-
-
-@pytest.fixture
-def yearly(course):
-    return MembershipPlanFactory(
-        name="Yearly", interval="year", price_cents=29000, courses=[course]
-    )
-
-
-@pytest.fixture
 def member(user, monthly):
     with _at(T0):
         subscribe_and_pay(user, monthly)
